@@ -1,0 +1,94 @@
+"""Diagnostics (located problems) and the one exception family the CLI turns into exit 1."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+PathPart = str | int
+SpecPath = tuple  # tuple[PathPart, ...]; () is the document root
+
+_PLAIN_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
+
+
+def format_path(path: Sequence[PathPart]) -> str:
+    """Render a spec path the way error lines show it: ``roadmap.phases[1].tasks[0].owner``.
+
+    The root is ``$`` (JSONPath's name for it). Keys that are not plain
+    identifiers are quoted so a path can always be read back unambiguously.
+    """
+    if not path:
+        return "$"
+    out: list[str] = []
+    for part in path:
+        if isinstance(part, int):
+            out.append(f"[{part}]")
+        elif _PLAIN_KEY.match(part):
+            out.append(f".{part}" if out else part)
+        else:
+            escaped = part.replace("\\", "\\\\").replace('"', '\\"')
+            out.append(f'["{escaped}"]')
+    return "".join(out)
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    """One problem, located in a file; sorting orders by file, then position.
+
+    This is data: reporters (``outlookgen.report``) decide how it is shown.
+    ``line`` and ``column`` are 1-based.
+    """
+
+    file: str
+    line: int
+    column: int
+    path: str = "$"
+    message: str = ""
+    severity: str = "error"
+    code: str = ""
+
+    def format(self) -> str:
+        """The compiler-style line: ``plan.yaml:42:7: error: a.b[0]: message``.
+
+        Always exactly one line: a spec value quoted in a message cannot break
+        it, because characters that are not printable are shown escaped.
+        """
+        return f"{_printable(self.file)}:{self.line}:{self.column}: {self.severity}: {_printable(self.path)}: {_printable(self.message)}"
+
+
+def _printable(text: str) -> str:
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text)
+
+
+class OutlookgenError(Exception):
+    """Base of every error a user can cause; the CLI turns it into exit code 1.
+
+    Anything else that escapes is a bug in outlookgen, not in the input.
+    ``diagnostics`` holds the located problems; the message is a one-line
+    summary for cases with no location (such as a missing optional extra).
+    """
+
+    def __init__(self, message: str = "", diagnostics: Iterable[Diagnostic] = ()) -> None:
+        self.diagnostics: tuple[Diagnostic, ...] = tuple(sorted(diagnostics))
+        if not message and self.diagnostics:
+            message = self.diagnostics[0].format()
+        super().__init__(message)
+
+
+class SpecError(OutlookgenError):
+    """The spec cannot be read or is not valid (YAML, limits, schema, references)."""
+
+
+class TemplateError(OutlookgenError):
+    """A template pack is broken: a template does not parse or fails while rendering."""
+
+
+class OutputError(OutlookgenError):
+    """Outputs cannot be written (name clash, unwritable folder...)."""
+
+
+class FeatureUnavailable(OutlookgenError):
+    """The user asked for something this installation cannot do (a format or extra)."""

@@ -1,0 +1,679 @@
+"""Turning validated spec data into an :class:`Outlook`: resolve references, compute everything once.
+
+The input is the plain data of a spec that passed validation (dicts, lists,
+str, YAML scalar numbers, bool, None; dates as ISO strings or ``date``):
+references resolve, there is no dependency cycle, required keys are there.
+Optional keys may be absent anywhere. An unresolved reference raises
+``ValueError`` naming it, since it means the data skipped validation.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from datetime import date, datetime
+from types import MappingProxyType
+from typing import Any, TypeVar
+
+from outlookgen.model import budget as money
+from outlookgen.model import schedule
+from outlookgen.model.outlook import (
+    Actual,
+    Appendix,
+    Background,
+    Body,
+    Budget,
+    BudgetItem,
+    ChangeManagement,
+    DataGovernance,
+    Driver,
+    Environment,
+    Evaluation,
+    EvolutionItem,
+    ExcludedItem,
+    Extra,
+    Kpi,
+    Meta,
+    Milestone,
+    Objective,
+    Outlook,
+    Person,
+    Phase,
+    Resources,
+    Review,
+    Revision,
+    Risk,
+    Roadmap,
+    Role,
+    ScopeItem,
+    Task,
+)
+from outlookgen.model.targets import parse_number, parse_target
+from outlookgen.spec.scalars import as_text
+
+__all__ = ["build_outlook", "risk_level", "risk_score"]
+
+T = TypeVar("T")
+
+_EMPTY: Mapping[str, Any] = MappingProxyType({})
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_RATING = {"low": 1, "medium": 2, "high": 3}
+
+
+def build_outlook(data: Mapping[str, Any]) -> Outlook:
+    """The normalised outlook of a validated spec."""
+    return _Builder(data).build()
+
+
+def risk_score(likelihood: str | None, impact: str | None) -> int | None:
+    """Likelihood × impact with low 1, medium 2, high 3; None when either is missing."""
+    if likelihood not in _RATING or impact not in _RATING:
+        return None
+    return _RATING[likelihood] * _RATING[impact]
+
+
+def risk_level(score: int | None) -> str | None:
+    """``high`` for a score ≥ 6, ``medium`` for 3–5, ``low`` below 3."""
+    if score is None:
+        return None
+    if score >= 6:
+        return "high"
+    return "medium" if score >= 3 else "low"
+
+
+class _Builder:
+    """Holds the id indexes while the sections are built in dependency order."""
+
+    def __init__(self, data: Mapping[str, Any]) -> None:
+        self.data = data
+        self.roles: dict[str, Role] = {}
+        self.bodies: dict[str, Body] = {}
+        self.drivers: dict[str, Driver] = {}
+        self.objectives: dict[str, Objective] = {}
+        self.phases: dict[str, Phase] = {}
+        self.tasks: dict[str, Task] = {}
+
+    def build(self) -> Outlook:
+        data = self.data
+        meta = self.meta(_mapping(data.get("meta")))
+        resources_data = _mapping(data.get("resources"))
+        for role in self.each(resources_data.get("roles"), self.role):
+            self.roles[role.id] = role
+        for body in self.each(resources_data.get("bodies"), self.body):
+            self.bodies[body.id] = body
+        drivers = self.each(data.get("drivers"), self.driver)
+        self.drivers = {driver.id: driver for driver in drivers}
+        objectives = self.each(data.get("objectives"), self.objective)
+        self.objectives = {objective.id: objective for objective in objectives}
+        roadmap = self.roadmap(_mapping(data.get("roadmap")))
+        scope = _mapping(data.get("scope"))
+        budget_data = resources_data.get("budget")
+        budget = self.budget(_mapping(budget_data), meta.locale) if budget_data is not None else None
+        resources = Resources(
+            roles=tuple(self.roles.values()),
+            bodies=tuple(self.bodies.values()),
+            budget=budget,
+            environments=self.each(resources_data.get("environments"), self.environment),
+            extra=_extra(resources_data),
+        )
+        return Outlook(
+            format_version=int(data.get("outlook", 1)),
+            meta=meta,
+            background=self.background(_mapping(data.get("background"))),
+            drivers=drivers,
+            objectives=objectives,
+            scope_included=self.each(scope.get("included"), self.scope_item),
+            scope_excluded=self.each(scope.get("excluded"), self.excluded_item),
+            roadmap=roadmap,
+            resources=resources,
+            risks=self.each(data.get("risks"), self.risk),
+            evaluation=self.evaluation(_mapping(data.get("evaluation"))),
+            change_management=_optional(data.get("change_management"), self.change_management),
+            data_governance=_optional(data.get("data_governance"), self.data_governance),
+            evolution=self.each(data.get("evolution"), lambda item: self.evolution_item(item, budget)),
+            appendices=self.each(data.get("appendices"), self.appendix),
+            extensions=_extra(data),
+            scope_extra=_extra(scope),
+        )
+
+    # -- helpers ---------------------------------------------------------------
+
+    @staticmethod
+    def each(items: Any, make: Callable[[Mapping[str, Any]], T]) -> tuple[T, ...]:
+        return tuple(make(_mapping(item)) for item in items or ())
+
+    @staticmethod
+    def resolve(index: Mapping[str, T], ids: Any, where: str) -> tuple[T, ...]:
+        return tuple(_lookup(index, item_id, where) for item_id in _ids(ids))
+
+    def role_ref(self, value: Any, where: str) -> Role | None:
+        return None if value is None else _lookup(self.roles, as_text(value), where)
+
+    # -- step 1 ----------------------------------------------------------------
+
+    def meta(self, raw: Mapping[str, Any]) -> Meta:
+        return Meta(
+            title=as_text(raw.get("title", "")),
+            subtitle=_text(raw.get("subtitle")),
+            organization=as_text(raw.get("organization", "")),
+            prepared_by=self.each(raw.get("prepared_by"), _person),
+            date=_date(raw.get("date")),
+            version=_text(raw.get("version")) or "1.0",
+            status=_text(raw.get("status")) or "draft",
+            locale=_text(raw.get("locale")) or "en",
+            confidentiality=_text(raw.get("confidentiality")),
+            revisions=self.each(raw.get("revisions"), _revision),
+            extra=_extra(raw),
+        )
+
+    @staticmethod
+    def background(raw: Mapping[str, Any]) -> Background:
+        return Background(
+            current_state=as_text(raw.get("current_state", "")),
+            challenges=_texts(raw.get("challenges")),
+            rationale=_text(raw.get("rationale")),
+            benefits=_texts(raw.get("benefits")),
+            extra=_extra(raw),
+        )
+
+    @staticmethod
+    def driver(raw: Mapping[str, Any]) -> Driver:
+        return Driver(
+            id=as_text(raw["id"]),
+            pain_point=as_text(raw.get("pain_point", "")),
+            impact=_text(raw.get("impact")),
+            priority=_text(raw.get("priority")) or "medium",
+            extra=_extra(raw),
+        )
+
+    def objective(self, raw: Mapping[str, Any]) -> Objective:
+        objective_id = as_text(raw["id"])
+        return Objective(
+            id=objective_id,
+            statement=as_text(raw.get("statement", "")),
+            metric=as_text(raw.get("metric", "")),
+            baseline=_text(raw.get("baseline")),
+            target=parse_target(raw.get("target", ""), raw.get("baseline")),
+            deadline=_deadline(raw.get("deadline")),
+            owner=self.role_ref(raw.get("owner"), f"objective {objective_id} owner"),
+            drivers=self.resolve(self.drivers, raw.get("drivers"), f"objective {objective_id} drivers"),
+            extra=_extra(raw),
+        )
+
+    # -- step 2 ----------------------------------------------------------------
+
+    def scope_item(self, raw: Mapping[str, Any]) -> ScopeItem:
+        item_id = as_text(raw["id"])
+        phase = raw.get("phase")
+        return ScopeItem(
+            id=item_id,
+            name=as_text(raw.get("name", "")),
+            description=_text(raw.get("description")),
+            phase=None if phase is None else _lookup(self.phases, as_text(phase), f"scope {item_id} phase"),
+            extra=_extra(raw),
+        )
+
+    def excluded_item(self, raw: Mapping[str, Any]) -> ExcludedItem:
+        deferred = _text(raw.get("deferred_to"))
+        phase = self.phases.get(deferred) if deferred is not None else None
+        return ExcludedItem(
+            name=as_text(raw.get("name", "")),
+            reason=_text(raw.get("reason")),
+            deferred_to_phase=phase,
+            deferred_to_text=deferred if phase is None else None,
+            extra=_extra(raw),
+        )
+
+    # -- step 3: roadmap -------------------------------------------------------
+
+    def roadmap(self, raw: Mapping[str, Any]) -> Roadmap:
+        unit = _text(raw.get("unit")) or "week"
+        origin = _date(raw.get("start"))
+        buffer = int(raw.get("buffer") or 0)
+        phases_data = [_mapping(phase) for phase in raw.get("phases") or ()]
+
+        rows: list[tuple[str, Mapping[str, Any]]] = []
+        plans: list[schedule.TaskPlan] = []
+        for phase in phases_data:
+            phase_id = as_text(phase["id"])
+            for task in phase.get("tasks") or ():
+                task = _mapping(task)
+                rows.append((phase_id, task))
+                start = task.get("start")
+                plans.append(
+                    schedule.TaskPlan(
+                        id=as_text(task["id"]),
+                        duration=int(task.get("duration") or 0),
+                        start=None if start is None else int(start),
+                        after=_ids(task.get("after")),
+                        cancelled=task.get("status") == "cancelled",
+                    )
+                )
+        try:
+            plan = schedule.schedule_tasks(plans)
+        except ValueError as error:
+            raise ValueError(f"roadmap: {error} (the spec was not validated)") from None
+
+        # Build in dependency order so ``after`` can hold the Task objects.
+        row_of = {plan_item.id: (plan_item, row) for plan_item, row in zip(plans, rows, strict=True)}
+        for task_id in plan.order:
+            plan_item, (phase_id, task_raw) = row_of[task_id]
+            self.tasks[task_id] = self.task(task_raw, plan_item, phase_id, plan, origin, unit)
+        tasks = tuple(self.tasks[plan_item.id] for plan_item in plans)
+
+        milestones_by_phase: dict[str, tuple[Milestone, ...]] = {}
+        for phase in phases_data:
+            phase_id = as_text(phase["id"])
+            milestones_by_phase[phase_id] = tuple(
+                self.milestone(_mapping(item), phase_id, plan, origin, unit) for item in phase.get("milestones") or ()
+            )
+        tasks_by_phase: dict[str, list[Task]] = {phase_id: [] for phase_id in milestones_by_phase}
+        for task in tasks:
+            tasks_by_phase[task.phase_id].append(task)
+
+        phases = []
+        for phase_raw in phases_data:
+            phase = self.phase(
+                phase_raw,
+                tuple(tasks_by_phase[as_text(phase_raw["id"])]),
+                milestones_by_phase[as_text(phase_raw["id"])],
+                origin,
+                unit,
+            )
+            self.phases[phase.id] = phase
+            phases.append(phase)
+
+        milestones = tuple(m for phase in phases for m in phase.milestones)
+        end = max(
+            max((task.finish for task in tasks), default=0),
+            max((m.time for m in milestones), default=0),
+        )
+        total = end + buffer
+        return Roadmap(
+            start=origin,
+            unit=unit,
+            buffer=buffer,
+            phases=tuple(phases),
+            tasks=tasks,
+            milestones=milestones,
+            end=end,
+            total=total,
+            end_date=schedule.time_end_date(origin, end, unit),
+            total_end_date=schedule.time_end_date(origin, total, unit),
+            critical_path=tuple(self.tasks[task_id] for task_id in plan.critical_path),
+            extra=_extra(raw),
+        )
+
+    def task(
+        self,
+        raw: Mapping[str, Any],
+        plan_item: schedule.TaskPlan,
+        phase_id: str,
+        plan: schedule.Schedule,
+        origin: date | None,
+        unit: str,
+    ) -> Task:
+        timing = plan.timings[plan_item.id]
+        where = f"task {plan_item.id}"
+        return Task(
+            id=plan_item.id,
+            name=as_text(raw.get("name", "")),
+            phase_id=phase_id,
+            owner=self.role_ref(raw.get("owner"), f"{where} owner"),
+            start=timing.start,
+            finish=timing.finish,
+            duration=plan_item.duration,
+            after=tuple(self.tasks[task_id] for task_id in plan_item.after),
+            deliverables=_texts(raw.get("deliverables")),
+            objectives=self.resolve(self.objectives, raw.get("objectives"), f"{where} objectives"),
+            status=_text(raw.get("status")) or "planned",
+            progress=_number(raw.get("progress")),
+            slack=timing.slack,
+            critical=timing.critical,
+            start_date=schedule.time_start_date(origin, timing.start, unit),
+            end_date=schedule.task_end_date(origin, timing.start, timing.finish, unit),
+            extra=_extra(raw),
+        )
+
+    def milestone(
+        self,
+        raw: Mapping[str, Any],
+        phase_id: str,
+        plan: schedule.Schedule,
+        origin: date | None,
+        unit: str,
+    ) -> Milestone:
+        milestone_id = as_text(raw["id"])
+        at = raw.get("at")
+        after = _ids(raw.get("after")) if at is None else ()
+        after_tasks = self.resolve(self.tasks, after, f"milestone {milestone_id} after")
+        time = schedule.milestone_time(None if at is None else int(at), after, plan.timings)
+        return Milestone(
+            id=milestone_id,
+            name=as_text(raw.get("name", "")),
+            phase_id=phase_id,
+            time=time,
+            unit=schedule.milestone_unit(time),
+            date=schedule.time_end_date(origin, time, unit),
+            after=after_tasks,
+            description=_text(raw.get("description")),
+            critical=schedule.milestone_is_critical(time, after, plan),
+            extra=_extra(raw),
+        )
+
+    def phase(
+        self,
+        raw: Mapping[str, Any],
+        tasks: tuple[Task, ...],
+        milestones: tuple[Milestone, ...],
+        origin: date | None,
+        unit: str,
+    ) -> Phase:
+        phase_id = as_text(raw["id"])
+        start, finish = schedule.span(
+            [(task.start, task.finish) for task in tasks] + [(m.time, m.time) for m in milestones]
+        )
+        has_content = bool(tasks or milestones)
+        return Phase(
+            id=phase_id,
+            name=as_text(raw.get("name", "")),
+            stage=_text(raw.get("stage")),
+            goal=_text(raw.get("goal")),
+            objectives=self.resolve(self.objectives, raw.get("objectives"), f"phase {phase_id} objectives"),
+            exit_criteria=_texts(raw.get("exit_criteria")),
+            tasks=tasks,
+            milestones=milestones,
+            start=start,
+            finish=finish,
+            start_date=schedule.time_start_date(origin, start, unit) if has_content else None,
+            end_date=schedule.task_end_date(origin, start, finish, unit) if has_content else None,
+            extra=_extra(raw),
+        )
+
+    # -- step 3: resources and risks -------------------------------------------
+
+    def role(self, raw: Mapping[str, Any]) -> Role:
+        return Role(
+            id=as_text(raw["id"]),
+            title=as_text(raw.get("title", "")),
+            name=_text(raw.get("name")),
+            side=_text(raw.get("side")),
+            allocation=_number(raw.get("allocation")),
+            responsibilities=_texts(raw.get("responsibilities")),
+            extra=_extra(raw),
+        )
+
+    def body(self, raw: Mapping[str, Any]) -> Body:
+        body_id = as_text(raw["id"])
+        return Body(
+            id=body_id,
+            name=as_text(raw.get("name", "")),
+            chair=self.role_ref(raw.get("chair"), f"body {body_id} chair"),
+            members=self.resolve(self.roles, raw.get("members"), f"body {body_id} members"),
+            cadence=_text(raw.get("cadence")),
+            decides=_texts(raw.get("decides")),
+            extra=_extra(raw),
+        )
+
+    def budget(self, raw: Mapping[str, Any], locale: str) -> Budget:
+        items = self.each(raw.get("items"), self.budget_item)
+        total = sum((item.amount for item in items), 0)
+        reserve = sum((item.amount for item in items if item.category in money.RESERVE_CATEGORIES), 0)
+        phase_order: list[Phase | None] = [*self.phases.values(), None]
+        return Budget(
+            currency=_text(raw.get("currency")) or money.default_currency(locale),
+            items=items,
+            total=total,
+            by_category=money.amount_by(((item.category, item.amount) for item in items), money.CATEGORY_ORDER),
+            by_phase=money.amount_by(((item.phase, item.amount) for item in items), phase_order),
+            reserve_amount=reserve,
+            reserve_share=money.reserve_share(reserve, total),
+            extra=_extra(raw),
+        )
+
+    def budget_item(self, raw: Mapping[str, Any]) -> BudgetItem:
+        name = as_text(raw.get("name", ""))
+        phase = raw.get("phase")
+        return BudgetItem(
+            name=name,
+            category=_text(raw.get("category")) or "other",
+            amount=_number(raw.get("amount")) if raw.get("amount") is not None else 0,
+            phase=None if phase is None else _lookup(self.phases, as_text(phase), f"budget item {name!r} phase"),
+            note=_text(raw.get("note")),
+            extra=_extra(raw),
+        )
+
+    @staticmethod
+    def environment(raw: Mapping[str, Any]) -> Environment:
+        return Environment(
+            name=as_text(raw.get("name", "")),
+            purpose=_text(raw.get("purpose")),
+            spec=_text(raw.get("spec")),
+            extra=_extra(raw),
+        )
+
+    def risk(self, raw: Mapping[str, Any]) -> Risk:
+        risk_id = as_text(raw["id"])
+        likelihood = _text(raw.get("likelihood"))
+        impact = _text(raw.get("impact"))
+        score = risk_score(likelihood, impact)
+        return Risk(
+            id=risk_id,
+            title=as_text(raw.get("title", "")),
+            category=_text(raw.get("category")),
+            likelihood=likelihood,
+            impact=impact,
+            owner=self.role_ref(raw.get("owner"), f"risk {risk_id} owner"),
+            trigger=_text(raw.get("trigger")),
+            mitigation=_texts(raw.get("mitigation")),
+            contingency=_texts(raw.get("contingency")),
+            score=score,
+            level=risk_level(score),
+            extra=_extra(raw),
+        )
+
+    # -- step 4 ----------------------------------------------------------------
+
+    def evaluation(self, raw: Mapping[str, Any]) -> Evaluation:
+        return Evaluation(
+            kpis=self.each(raw.get("kpis"), self.kpi),
+            review=_optional(raw.get("review"), self.review),
+            extra=_extra(raw),
+        )
+
+    def kpi(self, raw: Mapping[str, Any]) -> Kpi:
+        kpi_id = as_text(raw["id"])
+        target = parse_target(raw.get("target", ""), raw.get("baseline"))
+        actuals = self.each(raw.get("actuals"), _actual)
+        latest = actuals[-1] if actuals else None
+        if latest is None:
+            status = "no_data"
+        else:
+            met = target.met_by(latest.number)
+            status = "unmeasurable" if met is None else ("on_track" if met else "off_track")
+        return Kpi(
+            id=kpi_id,
+            name=as_text(raw.get("name", "")),
+            target=target,
+            baseline=_text(raw.get("baseline")),
+            frequency=_text(raw.get("frequency")),
+            owner=self.role_ref(raw.get("owner"), f"kpi {kpi_id} owner"),
+            objectives=self.resolve(self.objectives, raw.get("objectives"), f"kpi {kpi_id} objectives"),
+            actuals=actuals,
+            latest=latest,
+            status=status,
+            extra=_extra(raw),
+        )
+
+    def review(self, raw: Mapping[str, Any]) -> Review:
+        participants: list[Role | Body] = []
+        for item_id in _ids(raw.get("participants")):
+            participant = self.roles.get(item_id) or self.bodies.get(item_id)
+            if participant is None:
+                raise ValueError(f"review participants: unknown role or body {item_id!r} (the spec was not validated)")
+            participants.append(participant)
+        return Review(
+            cadence=_text(raw.get("cadence")),
+            method=_text(raw.get("method")) or "PDCA",
+            participants=tuple(participants),
+            extra=_extra(raw),
+        )
+
+    # -- pitfalls 2 and 3, step 5, appendices ----------------------------------
+
+    @staticmethod
+    def change_management(raw: Mapping[str, Any]) -> ChangeManagement:
+        training = _mapping(raw.get("training"))
+        coverage = training.get("coverage_target")
+        return ChangeManagement(
+            communication=_texts(raw.get("communication")),
+            champions=_texts(raw.get("champions")),
+            training_coverage_target=None if coverage is None else parse_target(coverage),
+            training_plan=_texts(training.get("plan")),
+            support=_texts(raw.get("support")),
+            training_extra=_extra(training),
+            extra=_extra(raw),
+        )
+
+    @staticmethod
+    def data_governance(raw: Mapping[str, Any]) -> DataGovernance:
+        return DataGovernance(
+            cleansing=_texts(raw.get("cleansing")),
+            master_data=_texts(raw.get("master_data")),
+            migration=_texts(raw.get("migration")),
+            extra=_extra(raw),
+        )
+
+    @staticmethod
+    def evolution_item(raw: Mapping[str, Any], budget: Budget | None) -> EvolutionItem:
+        reserve = raw.get("budget_reserve")
+        amount: Any = None
+        percent: Any = None
+        if isinstance(reserve, str) and reserve.strip().endswith(("%", "％")):
+            number = parse_number(reserve)
+            if number is not None:
+                percent = money.tidy_number(number)
+                amount = money.percent_of(budget.total, percent) if budget is not None else None
+        elif reserve is not None:
+            amount = _number(reserve)
+        return EvolutionItem(
+            horizon=_text(raw.get("horizon")),
+            initiative=as_text(raw.get("initiative", "")),
+            value=_text(raw.get("value")),
+            budget_reserve_amount=amount,
+            budget_reserve_percent=percent,
+            extra=_extra(raw),
+        )
+
+    @staticmethod
+    def appendix(raw: Mapping[str, Any]) -> Appendix:
+        return Appendix(title=as_text(raw.get("title", "")), body=_text(raw.get("body")), extra=_extra(raw))
+
+
+# -- value helpers -------------------------------------------------------------
+
+
+def _person(raw: Mapping[str, Any]) -> Person:
+    return Person(
+        name=as_text(raw.get("name", "")),
+        role=_text(raw.get("role")),
+        email=_text(raw.get("email")),
+        extra=_extra(raw),
+    )
+
+
+def _revision(raw: Mapping[str, Any]) -> Revision:
+    return Revision(
+        version=as_text(raw.get("version", "")),
+        date=_date(raw.get("date")),
+        author=_text(raw.get("author")),
+        changes=_text(raw.get("changes")),
+        extra=_extra(raw),
+    )
+
+
+def _actual(raw: Mapping[str, Any]) -> Actual:
+    value = raw.get("value")
+    number = _number(value)
+    return Actual(
+        period=as_text(raw.get("period", "")),
+        value=number if number is not None else as_text(value if value is not None else ""),
+        number=parse_number(value),
+        extra=_extra(raw),
+    )
+
+
+def _optional(value: Any, make: Callable[[Mapping[str, Any]], T]) -> T | None:
+    return None if value is None else make(_mapping(value))
+
+
+def _mapping(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else _EMPTY
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None else as_text(value)
+
+
+def _texts(values: Any) -> tuple[str, ...]:
+    return tuple(as_text(value) for value in values or ())
+
+
+def _ids(values: Any) -> tuple[str, ...]:
+    """Reference ids in order; an id listed twice counts once."""
+    return tuple(dict.fromkeys(as_text(value) for value in values or ()))
+
+
+def _lookup(index: Mapping[str, T], item_id: str, where: str) -> T:
+    try:
+        return index[item_id]
+    except KeyError:
+        raise ValueError(f"{where}: unknown id {item_id!r} (the spec was not validated)") from None
+
+
+def _number(value: Any) -> int | float | None:
+    """A plain int/float from a YAML number (scalar subclasses dropped); None for anything else."""
+    if value is None or isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return int(value) if isinstance(value, int) else float(value)
+
+
+def _date(value: Any) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str) and _ISO_DATE.match(value.strip()):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    return None
+
+
+def _deadline(value: Any) -> date | str | None:
+    if value is None:
+        return None
+    return _date(value) or as_text(value)
+
+
+def _extra(raw: Mapping[str, Any]) -> Extra:
+    """The ``x-`` keys of a mapping, as plain JSON data."""
+    found = {key: _plain(value) for key, value in raw.items() if isinstance(key, str) and key.startswith("x-")}
+    return MappingProxyType(found) if found else _EMPTY
+
+
+def _plain(value: Any) -> Any:
+    if value is None or isinstance(value, (bool, str)):
+        return value
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, float):
+        return float(value)
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return {as_text(key): _plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    return as_text(value)

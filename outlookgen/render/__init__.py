@@ -1,0 +1,1 @@
+"""Renderers: the model plus a template pack become Markdown, HTML or Word."""

@@ -1,0 +1,519 @@
+"""The template context: the model flattened to plain JSON data, with every value already worded.
+
+Templates come from untrusted packs and run sandboxed, so they receive only
+dicts, lists, strings, numbers, booleans and None — no model objects, no
+paths, no callables. Everything a template shows is computed here, once, for
+all formats; templates only lay it out. Text fields stay raw (the writers'
+filters turn the inline Markdown subset into each format's markup).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from outlookgen.model import Outlook
+from outlookgen.render.formatting import Wording
+
+
+def _extra(obj: Any) -> dict[str, Any]:
+    return dict(getattr(obj, "extra", {}) or {})
+
+
+def _ids(items) -> list[str]:
+    return [i.id for i in items]
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def build_context(outlook: Outlook, labels: Mapping[str, Any], locale: str) -> dict[str, Any]:
+    """Everything the templates of any format need to lay out one outlook.
+
+    ``locale`` is the document's language (``meta.locale`` unless the command
+    line overrides it); ``labels`` are the pack's words for that locale.
+    """
+    road = outlook.roadmap
+    w = Wording(labels, road.unit)
+    return {
+        "locale": locale,
+        "labels": labels,
+        "meta": _meta(outlook, w),
+        "background": _background(outlook),
+        "drivers": _drivers(outlook, w),
+        "objectives": _objectives(outlook, w),
+        "scope": _scope(outlook, w),
+        "roadmap": _roadmap(outlook, w),
+        "resources": _resources(outlook, w),
+        "risks": _risks(outlook, w),
+        "evaluation": _evaluation(outlook, w),
+        "change_management": _change(outlook),
+        "data_governance": _data(outlook),
+        "evolution": _evolution(outlook, w),
+        "appendices": [{"title": a.title, "body": a.body} for a in outlook.appendices],
+        "extra": _extra(outlook),
+    }
+
+
+def _meta(o: Outlook, w: Wording) -> dict[str, Any]:
+    m = o.meta
+    return {
+        "title": m.title,
+        "subtitle": m.subtitle,
+        "organization": m.organization,
+        "prepared_by": [
+            {"name": p.name, "role": p.role, "email": p.email, "extra": _extra(p)} for p in m.prepared_by
+        ],
+        "date": _iso(m.date),
+        "date_text": w.date(m.date),
+        "version": m.version,
+        "status": m.status,
+        "status_text": w.value("status", m.status),
+        "locale": m.locale,
+        "confidentiality": m.confidentiality,
+        "revisions": [
+            {
+                "version": r.version,
+                "date": _iso(r.date),
+                "date_text": w.date(r.date, short=True),
+                "author": r.author,
+                "changes": r.changes,
+                "extra": _extra(r),
+            }
+            for r in m.revisions
+        ],
+        "extra": _extra(m),
+    }
+
+
+def _background(o: Outlook) -> dict[str, Any]:
+    b = o.background
+    return {
+        "current_state": b.current_state,
+        "challenges": list(b.challenges),
+        "rationale": b.rationale,
+        "benefits": list(b.benefits),
+        "extra": _extra(b),
+    }
+
+
+def _drivers(o: Outlook, w: Wording) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": d.id,
+            "pain_point": d.pain_point,
+            "impact": d.impact,
+            "priority": d.priority,
+            "priority_text": w.value("priority", d.priority),
+            "answered_by": _ids(o.objectives_for_driver(d.id)),
+            "answered_by_text": w.join(_ids(o.objectives_for_driver(d.id))),
+            "extra": _extra(d),
+        }
+        for d in o.drivers
+    ]
+
+
+def _owner_text(role) -> str:
+    if role is None:
+        return ""
+    return f"{role.title} — {role.name}" if role.name else role.title
+
+
+def _objectives(o: Outlook, w: Wording) -> list[dict[str, Any]]:
+    out = []
+    for obj in o.objectives:
+        deadline = obj.deadline
+        out.append(
+            {
+                "id": obj.id,
+                "statement": obj.statement,
+                "metric": obj.metric,
+                "baseline": obj.baseline,
+                "target": obj.target.raw,
+                "deadline": deadline.isoformat() if isinstance(deadline, date) else deadline,
+                "deadline_text": w.date(deadline) if isinstance(deadline, date) else (deadline or ""),
+                "owner": obj.owner.id if obj.owner else None,
+                "owner_text": _owner_text(obj.owner),
+                "drivers": _ids(obj.drivers),
+                "drivers_text": w.join(_ids(obj.drivers)),
+                "kpis": _ids(o.kpis_for_objective(obj.id)),
+                "tasks": _ids(o.tasks_for_objective(obj.id)),
+                "extra": _extra(obj),
+            }
+        )
+    return out
+
+
+def _scope(o: Outlook, w: Wording) -> dict[str, Any]:
+    return {
+        "included": [
+            {
+                "id": s.id,
+                "name": s.name,
+                "description": s.description,
+                "phase": s.phase.id if s.phase else None,
+                "phase_text": s.phase.name if s.phase else "",
+                "extra": _extra(s),
+            }
+            for s in o.scope_included
+        ],
+        "excluded": [
+            {
+                "name": x.name,
+                "reason": x.reason,
+                "deferred_to": x.deferred_to_phase.id if x.deferred_to_phase else x.deferred_to_text,
+                "deferred_to_text": x.deferred_to_phase.name if x.deferred_to_phase else (x.deferred_to_text or ""),
+                "extra": _extra(x),
+            }
+            for x in o.scope_excluded
+        ],
+    }
+
+
+def _task_when(t, w: Wording) -> str:
+    return w.unit(t.first_unit) if t.is_point else w.span(t.first_unit, t.last_unit)
+
+
+def _task(t, w: Wording, phase_names: Mapping[str, str]) -> dict[str, Any]:
+    return {
+        "id": t.id,
+        "name": t.name,
+        "phase": t.phase_id,
+        "phase_text": phase_names.get(t.phase_id, ""),
+        "owner": t.owner.id if t.owner else None,
+        "owner_text": _owner_text(t.owner),
+        "start": t.start,
+        "finish": t.finish,
+        "duration": t.duration,
+        "first_unit": t.first_unit,
+        "last_unit": t.last_unit,
+        "is_point": t.is_point,
+        "when_text": _task_when(t, w),
+        "start_date": _iso(t.start_date),
+        "end_date": _iso(t.end_date),
+        "dates_text": w.date_range(t.start_date, t.end_date),
+        "after": _ids(t.after),
+        "after_text": w.join(_ids(t.after)),
+        "deliverables": list(t.deliverables),
+        "objectives": _ids(t.objectives),
+        "objectives_text": w.join(_ids(t.objectives)),
+        "status": t.status,
+        "status_text": w.value("task_status", t.status),
+        "progress": t.progress,
+        "progress_text": w.percent(t.progress, digits=0) if t.progress is not None else "",
+        "slack": t.slack,
+        "critical": t.critical,
+        "extra": _extra(t),
+    }
+
+
+def _milestone(m, w: Wording) -> dict[str, Any]:
+    return {
+        "id": m.id,
+        "name": m.name,
+        "phase": m.phase_id,
+        "time": m.time,
+        "unit": m.unit,
+        "when_text": w.unit(m.unit),
+        "date": _iso(m.date),
+        "date_text": w.date(m.date, short=True),
+        "after": _ids(m.after),
+        "after_text": w.join(_ids(m.after)),
+        "description": m.description,
+        "critical": m.critical,
+        "extra": _extra(m),
+    }
+
+
+def _roadmap(o: Outlook, w: Wording) -> dict[str, Any]:
+    r = o.roadmap
+    names = {p.id: p.name for p in r.phases}
+    phases = []
+    for p in r.phases:
+        has_span = bool(p.tasks or p.milestones)
+        phases.append(
+            {
+                "id": p.id,
+                "name": p.name,
+                "stage": p.stage,
+                "stage_text": w.value("stage", p.stage),
+                "goal": p.goal,
+                "objectives": _ids(p.objectives),
+                "objectives_text": w.join(_ids(p.objectives)),
+                "objective_refs": [{"id": obj.id, "statement": obj.statement} for obj in p.objectives],
+                "exit_criteria": list(p.exit_criteria),
+                "span_text": w.span(p.start + 1, max(p.finish, p.start + 1)) if has_span else "",
+                "tasks": [_task(t, w, names) for t in p.tasks],
+                "milestones": [_milestone(m, w) for m in p.milestones],
+                "extra": _extra(p),
+            }
+        )
+    span = w.span(1, max(r.end, 1))
+    dates = ""
+    if r.start is not None and r.end_date is not None:
+        dates = w.labels["plan"]["dates"].format(start=w.date(r.start, short=True), end=w.date(r.end_date, short=True))
+    if r.buffer:
+        summary = w.labels["plan"]["summary"].format(span=span, dates=dates, buffer=w.count(r.buffer), total=w.count(r.total))
+    else:
+        summary = w.labels["plan"]["summary_no_buffer"].format(span=span, dates=dates)
+    return {
+        "start": _iso(r.start),
+        "start_text": w.date(r.start),
+        "unit": r.unit,
+        "buffer": r.buffer,
+        "buffer_text": w.count(r.buffer),
+        "end": r.end,
+        "total": r.total,
+        "end_date": _iso(r.end_date),
+        "total_end_date": _iso(r.total_end_date),
+        "summary": summary,
+        "phases": phases,
+        "tasks": [t for p in phases for t in p["tasks"]],
+        "milestones": [m for p in phases for m in p["milestones"]],
+        "critical_path": _ids(r.critical_path),
+        "critical_path_text": " → ".join(f"{t.id} {t.name}" for t in r.critical_path),
+        "extra": _extra(r),
+    }
+
+
+def _resources(o: Outlook, w: Wording) -> dict[str, Any]:
+    res = o.resources
+    return {
+        "roles": [
+            {
+                "id": r.id,
+                "title": r.title,
+                "name": r.name,
+                "side": r.side,
+                "side_text": w.value("side", r.side),
+                "allocation": r.allocation,
+                "allocation_text": w.percent(r.allocation) if r.allocation is not None else "",
+                "responsibilities": list(r.responsibilities),
+                "tasks": _ids(o.tasks_for_role(r.id)),
+                "extra": _extra(r),
+            }
+            for r in res.roles
+        ],
+        "bodies": [
+            {
+                "id": b.id,
+                "name": b.name,
+                "chair": b.chair.id if b.chair else None,
+                "chair_text": _owner_text(b.chair),
+                "members": _ids(b.members),
+                "members_text": w.join(m.title for m in b.members),
+                "cadence": b.cadence,
+                "decides": list(b.decides),
+                "extra": _extra(b),
+            }
+            for b in res.bodies
+        ],
+        "budget": _budget(res.budget, w),
+        "environments": [
+            {"name": e.name, "purpose": e.purpose, "spec": e.spec, "extra": _extra(e)} for e in res.environments
+        ],
+        "extra": _extra(res),
+    }
+
+
+def _budget(b, w: Wording) -> dict[str, Any] | None:
+    if b is None:
+        return None
+    cur = b.currency
+
+    def share(amount: float) -> str:
+        return w.percent(100.0 * amount / b.total) if b.total else ""
+
+    return {
+        "currency": cur,
+        "lines": [
+            {
+                "name": i.name,
+                "category": i.category,
+                "category_text": w.value("category", i.category),
+                "amount": i.amount,
+                "amount_text": w.money(i.amount, cur),
+                "phase": i.phase.id if i.phase else None,
+                "phase_text": i.phase.name if i.phase else "",
+                "note": i.note,
+                "extra": _extra(i),
+            }
+            for i in b.items
+        ],
+        "total": b.total,
+        "total_text": w.money(b.total, cur),
+        "by_category": [
+            {"category": c, "category_text": w.value("category", c), "amount": a, "amount_text": w.money(a, cur), "share_text": share(a)}
+            for c, a in b.by_category
+        ],
+        "by_phase": [
+            {
+                "phase": p.id if p else None,
+                "phase_text": p.name if p else w.labels["budget"]["unassigned"],
+                "amount": a,
+                "amount_text": w.money(a, cur),
+                "share_text": share(a),
+            }
+            for p, a in b.by_phase
+        ],
+        "reserve_amount": b.reserve_amount,
+        "reserve_text": w.labels["budget"]["reserve_share"].format(
+            amount=w.money(b.reserve_amount, cur), share=w.percent(100.0 * b.reserve_share)
+        ),
+        "extra": _extra(b),
+    }
+
+
+_LEVELS = ("low", "medium", "high")
+
+
+def _risks(o: Outlook, w: Wording) -> dict[str, Any]:
+    register = [
+        {
+            "id": r.id,
+            "title": r.title,
+            "category": r.category,
+            "category_text": w.value("risk_category", r.category),
+            "likelihood": r.likelihood,
+            "likelihood_text": w.value("level", r.likelihood),
+            "impact": r.impact,
+            "impact_text": w.value("level", r.impact),
+            "score": r.score,
+            "level": r.level,
+            "level_text": w.value("level", r.level),
+            "owner": r.owner.id if r.owner else None,
+            "owner_text": _owner_text(r.owner),
+            "trigger": r.trigger,
+            "mitigation": list(r.mitigation),
+            "contingency": list(r.contingency),
+            "extra": _extra(r),
+        }
+        for r in o.risks
+    ]
+    # Rows from high likelihood down, columns from low impact up: the usual heat-map reading.
+    matrix = [
+        {
+            "likelihood": lk,
+            "likelihood_text": w.value("level", lk),
+            "cells": [
+                {
+                    "impact": im,
+                    "level": _cell_level(lk, im),
+                    "risks": [r.id for r in o.risks if r.likelihood == lk and r.impact == im],
+                }
+                for im in _LEVELS
+            ],
+        }
+        for lk in reversed(_LEVELS)
+    ]
+    return {
+        "register": register,
+        "matrix": matrix,
+        "impacts": [{"impact": im, "impact_text": w.value("level", im)} for im in _LEVELS],
+        "unrated": [r.id for r in o.risks if r.score is None],
+    }
+
+
+def _cell_level(likelihood: str, impact: str) -> str:
+    score = (_LEVELS.index(likelihood) + 1) * (_LEVELS.index(impact) + 1)
+    return "high" if score >= 6 else "medium" if score >= 3 else "low"
+
+
+def _evaluation(o: Outlook, w: Wording) -> dict[str, Any]:
+    ev = o.evaluation
+    review = ev.review
+    return {
+        "kpis": [
+            {
+                "id": k.id,
+                "name": k.name,
+                "target": k.target.raw,
+                "baseline": k.baseline,
+                "frequency": k.frequency,
+                "frequency_text": w.value("frequency", k.frequency),
+                "owner": k.owner.id if k.owner else None,
+                "owner_text": _owner_text(k.owner),
+                "objectives": _ids(k.objectives),
+                "objectives_text": w.join(_ids(k.objectives)),
+                "actuals": [{"period": a.period, "value": _plain(a.value)} for a in k.actuals],
+                "latest": _plain(k.latest.value) if k.latest else None,
+                "latest_period": k.latest.period if k.latest else None,
+                "status": k.status,
+                "status_text": w.labels["kpi_status"].get(k.status, k.status),
+                "extra": _extra(k),
+            }
+            for k in ev.kpis
+        ],
+        "review": None
+        if review is None
+        else {
+            "cadence": review.cadence,
+            "cadence_text": w.value("cadence", review.cadence),
+            "method": review.method,
+            "participants": _ids(review.participants),
+            "participants_text": w.join(getattr(p, "title", None) or getattr(p, "name", "") for p in review.participants),
+            "extra": _extra(review),
+        },
+        "extra": _extra(ev),
+    }
+
+
+def _plain(value: Any) -> Any:
+    """Numbers as written in the spec (a ScalarFloat keeps '97.50'), as a JSON type."""
+    source = getattr(value, "source", None)
+    if source is not None:
+        return source
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def _change(o: Outlook) -> dict[str, Any] | None:
+    c = o.change_management
+    if c is None:
+        return None
+    return {
+        "communication": list(c.communication),
+        "champions": list(c.champions),
+        "coverage_target": c.training_coverage_target.raw if c.training_coverage_target else None,
+        "training_plan": list(c.training_plan),
+        "support": list(c.support),
+        "extra": _extra(c),
+    }
+
+
+def _data(o: Outlook) -> dict[str, Any] | None:
+    d = o.data_governance
+    if d is None:
+        return None
+    return {
+        "cleansing": list(d.cleansing),
+        "master_data": list(d.master_data),
+        "migration": list(d.migration),
+        "extra": _extra(d),
+    }
+
+
+def _evolution(o: Outlook, w: Wording) -> list[dict[str, Any]]:
+    currency = o.resources.budget.currency if o.resources.budget else ""
+    out = []
+    for e in o.evolution:
+        reserve = ""
+        if e.budget_reserve_percent is not None:
+            reserve = w.percent(e.budget_reserve_percent)
+            if e.budget_reserve_amount is not None:
+                reserve += f" ({w.money(e.budget_reserve_amount, currency)})"
+        elif e.budget_reserve_amount is not None:
+            reserve = w.money(e.budget_reserve_amount, currency)
+        out.append(
+            {
+                "horizon": e.horizon,
+                "initiative": e.initiative,
+                "value": e.value,
+                "budget_reserve_text": reserve,
+                "extra": _extra(e),
+            }
+        )
+    return out

@@ -1,0 +1,103 @@
+"""Markdown output: the model and a pack's ``md/`` templates become one GitHub-Flavoured Markdown file."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from markupsafe import Markup
+
+from outlookgen.model import Outlook
+from outlookgen.packs import Pack
+from outlookgen.render import environment
+from outlookgen.render.context import build_context
+from outlookgen.render.markdown_text import md_block, md_cell, md_inline
+from outlookgen.render.mermaid import gantt
+
+
+def _finalize(value: Any) -> Any:
+    # Every {{ expression }} passes through here: anything not already produced
+    # by a Markdown filter (Markup) is spec or label text and gets escaped, so a
+    # template author cannot forget it. None prints as nothing.
+    if value is None:
+        return ""
+    if isinstance(value, Markup):
+        return value
+    return md_inline(str(value))
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def _bullets(items: Any) -> Markup:
+    """A list of texts as a Markdown bullet list; an item's extra paragraphs are indented under it."""
+    out = []
+    for item in items or ():
+        lines = md_block(_text(item)).split("\n")
+        out.append("- " + lines[0])
+        out.extend(f"  {line}" if line else "" for line in lines[1:])
+    return Markup("\n".join(out) + "\n") if out else Markup("")
+
+
+def _heading(value: Any) -> Markup:
+    # A heading is one line: soft breaks in the source become spaces.
+    return md_inline(" ".join(_text(value).split()))
+
+
+FILTERS = {
+    "inline": lambda v: md_inline(_text(v)),
+    "cell": lambda v: md_cell(_text(v)),
+    "block": lambda v: md_block(_text(v)),
+    "bullets": _bullets,
+    "heading": _heading,
+}
+
+
+def render_markdown(outlook: Outlook, pack: Pack, locale: str) -> str:
+    labels = pack.labels(locale)
+    context = build_context(outlook, labels, locale)
+    context["L"] = labels
+    context["gantt_mermaid"] = Markup(
+        gantt(outlook, title=outlook.meta.title, cancelled_label=labels["value"]["task_status"]["cancelled"])
+    )
+    env = environment.make_environment(pack, "md", filters=FILTERS, finalize=_finalize)
+    text = environment.render(env, "outlook.md.j2", context, pack)
+    return _tidy(text)
+
+
+_EMPTY_CELL = re.compile(r"(?<!\\)\|\s{2,}\|")
+
+
+def _tidy(text: str) -> str:
+    """Blank lines around headings, no runs of blank lines, one final newline.
+
+    Templates are easier to read when they need not count blank lines; the
+    rules kept here are markdownlint's MD012, MD022 and MD047. Fenced code
+    (the Mermaid chart) is left exactly as written.
+    """
+    lines: list[str] = []
+    fenced = False
+    for raw in text.splitlines():
+        line = raw.rstrip()
+        if line.startswith("```"):
+            fenced = not fenced
+        if fenced or line.startswith("```"):
+            lines.append(line)
+            continue
+        if line.startswith("#"):
+            if lines and lines[-1]:
+                lines.append("")
+            lines.extend([line, ""])
+            continue
+        if not line and (not lines or not lines[-1]):
+            continue
+        if line.startswith("|"):
+            # An empty cell is "| |", as in every other cell of the compact style (MD060).
+            line = _EMPTY_CELL.sub("| |", _EMPTY_CELL.sub("| |", line))
+        if line and lines and lines[-1].startswith("#"):
+            lines.append("")
+        lines.append(line)
+    while lines and not lines[-1]:
+        lines.pop()
+    return "\n".join(lines) + "\n"

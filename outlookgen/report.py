@@ -1,0 +1,38 @@
+"""Reporters: diagnostics as compiler-style text lines, JSON, or GitHub Actions annotations."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import asdict
+
+from outlookgen.errors import Diagnostic
+
+
+def as_text(diagnostics: Iterable[Diagnostic]) -> str:
+    return "".join(d.format() + "\n" for d in diagnostics)
+
+
+def as_json(diagnostics: Iterable[Diagnostic]) -> str:
+    return json.dumps([asdict(d) for d in diagnostics], ensure_ascii=False, indent=2) + "\n"
+
+
+def _escape_github(value: str, *, prop: bool = False) -> str:
+    # Workflow commands percent-encode these; properties also ':' and ','.
+    value = value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    if prop:
+        value = value.replace(":", "%3A").replace(",", "%2C")
+    return value
+
+
+def as_github(diagnostics: Iterable[Diagnostic]) -> str:
+    lines = []
+    for d in diagnostics:
+        level = {"error": "error", "warning": "warning"}.get(d.severity, "notice")
+        props = f"file={_escape_github(d.file, prop=True)},line={d.line},col={d.column}"
+        title = f"{d.code} {d.path}".strip()
+        lines.append(f"::{level} {props},title={_escape_github(title, prop=True)}::{_escape_github(d.message)}\n")
+    return "".join(lines)
+
+
+REPORTERS = {"text": as_text, "json": as_json, "github": as_github}

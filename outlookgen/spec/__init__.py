@@ -1,0 +1,1 @@
+"""Reading and checking spec files: YAML with positions, JSON Schema, references."""

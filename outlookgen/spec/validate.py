@@ -1,0 +1,27 @@
+"""Validation of a loaded spec: loader problems, schema errors and reference checks, all at once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from outlookgen.errors import Diagnostic, SpecError
+from outlookgen.spec.loader import Limits, LoadedSpec, load_spec
+from outlookgen.spec.references import reference_problems
+from outlookgen.spec.schema_check import schema_problems
+
+
+def validate(spec: LoadedSpec) -> list[Diagnostic]:
+    """Every problem in a loaded spec, sorted by position (empty when valid)."""
+    problems = list(spec.problems)
+    problems += schema_problems(spec)
+    problems += reference_problems(spec)
+    return sorted(set(problems))
+
+
+def load_valid(path: str | Path, *, name: str | None = None, limits: Limits | None = None) -> LoadedSpec:
+    """Load and validate one spec file; raise SpecError listing every problem found."""
+    spec = load_spec(path, name=name, limits=limits or Limits())
+    problems = validate(spec)
+    if problems:
+        raise SpecError(diagnostics=problems)
+    return spec

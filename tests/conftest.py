@@ -1,0 +1,52 @@
+"""Shared test helpers: paths, the CLI runner, and the external tools interop tests need."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "samples"
+SAMPLE_FILES = sorted(SAMPLES.glob("*.yaml"))
+NODE_BIN = ROOT / "node_modules" / ".bin"
+
+
+def require_tool(name: str) -> str:
+    """The path of an external program; skipped locally when missing, a failure in CI.
+
+    CI installs every tool (.ci/run), so a missing one there means the
+    install step broke and the interop checks would silently not run.
+    """
+    local = NODE_BIN / name
+    found = str(local) if local.exists() else shutil.which(name)
+    if found:
+        return found
+    message = f"{name} is not installed (.ci/run installs it)"
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+@pytest.fixture
+def cli():
+    """Invoke the real click command in-process; returns (exit_code, stdout, stderr)."""
+    from outlookgen.cli import main
+
+    def run(*args: str, cwd: Path | None = None):
+        runner = CliRunner()
+        old = Path.cwd()
+        if cwd:
+            os.chdir(cwd)
+        try:
+            result = runner.invoke(main, [str(a) for a in args], catch_exceptions=True)
+        finally:
+            os.chdir(old)
+        if result.exception and not isinstance(result.exception, SystemExit):
+            raise result.exception  # a traceback is a bug: let pytest show it
+        return result.exit_code, result.stdout, result.stderr
+
+    return run
