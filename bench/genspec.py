@@ -54,7 +54,11 @@ def generate(tasks: int, *, locale: str = "en") -> str:
         first = n + 1
         for _ in range(count):
             n += 1
-            line = [f"        - id: T{n}", f"          name: Task {n} — configure *module* {p}", f"          owner: R{n % roles + 1}"]
+            line = [
+                f"        - id: T{n}",
+                f"          name: Task {n} — configure *module* {p}",
+                f"          owner: R{n % roles + 1}",
+            ]
             if n == first:
                 line.append(f"          start: {p}")
             else:
@@ -65,13 +69,23 @@ def generate(tasks: int, *, locale: str = "en") -> str:
                 "          deliverables: [Configuration workbook, Test evidence]",
             ]
             out += line
-        out += ["      milestones:", f"        - id: M{p}", f"          name: Phase {p} complete", f"          after: [T{n}]"]
+        out += [
+            "      milestones:",
+            f"        - id: M{p}",
+            f"          name: Phase {p} complete",
+            f"          after: [T{n}]",
+        ]
     out += ["resources:", "  roles:"]
     for r in range(1, roles + 1):
         out += [f"    - id: R{r}", f"      title: Role {r}", "      allocation: 50"]
     out += ["  budget:", "    items:"]
     for p in range(1, phases + 1):
-        out += [f"      - name: Services phase {p}", "        category: services", "        amount: 10000", f"        phase: P{p}"]
+        out += [
+            f"      - name: Services phase {p}",
+            "        category: services",
+            "        amount: 10000",
+            f"        phase: P{p}",
+        ]
     out += ["      - name: Contingency", "        category: contingency", "        amount: 5000"]
     out.append("risks:")
     for k in range(1, 21):

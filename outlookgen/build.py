@@ -65,7 +65,9 @@ def check_formats(formats: Sequence[str]) -> tuple[str, ...]:
     if missing:
         names = ", ".join(FORMAT_NAMES.get(f, f) for f in missing)
         have = ", ".join(available_formats())
-        raise FeatureUnavailable(f"{names} output is not available yet in this version of outlookgen (available: {have})")
+        raise FeatureUnavailable(
+            f"{names} output is not available yet in this version of outlookgen (available: {have})"
+        )
     return chosen
 
 

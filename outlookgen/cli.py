@@ -55,11 +55,26 @@ def main() -> None:
     callback=_split_formats,
     help="Output formats, comma-separated or repeated: md, html, docx. Default: every available format.",
 )
-@click.option("-o", "--output", "output_dir", type=click.Path(file_okay=False, path_type=Path), help="Write outputs into this folder instead of beside each spec.")
-@click.option("-t", "--template", "pack", metavar="PACK", help="Template pack: a built-in name or a folder with a pack.yaml.")
+@click.option(
+    "-o",
+    "--output",
+    "output_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Write outputs into this folder instead of beside each spec.",
+)
+@click.option(
+    "-t", "--template", "pack", metavar="PACK", help="Template pack: a built-in name or a folder with a pack.yaml."
+)
 @click.option("--locale", type=click.Choice(LOCALES), help="Language of labels and dates (overrides meta.locale).")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing on success.")
-def build(specs: tuple[Path, ...], formats: tuple[str, ...], output_dir: Path | None, pack: str | None, locale: str | None, quiet: bool) -> None:
+def build(
+    specs: tuple[Path, ...],
+    formats: tuple[str, ...],
+    output_dir: Path | None,
+    pack: str | None,
+    locale: str | None,
+    quiet: bool,
+) -> None:
     """Validate SPECS and render them. A SPEC may be a folder: every spec below it is built."""
     from outlookgen.build import BuildOptions
     from outlookgen.build import build as run_build
@@ -96,7 +111,9 @@ def validate(specs: tuple[Path, ...], quiet: bool) -> None:
 
 @main.command()
 @click.argument("path", required=False, default="outlook.yaml", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--locale", type=click.Choice(LOCALES), default="en", show_default=True, help="Language of the starter spec.")
+@click.option(
+    "--locale", type=click.Choice(LOCALES), default="en", show_default=True, help="Language of the starter spec."
+)
 @click.option("--force", is_flag=True, help="Overwrite PATH if it exists.")
 def init(path: Path, locale: str, force: bool) -> None:
     """Write a commented starter spec that validates and builds as it is."""

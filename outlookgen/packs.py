@@ -75,7 +75,9 @@ def _read_yaml(path: Path) -> dict[str, Any]:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        raise TemplateError(diagnostics=[Diagnostic(str(path), line, col, "$", f"YAML syntax: {exc.problem}")]) from None
+        raise TemplateError(
+            diagnostics=[Diagnostic(str(path), line, col, "$", f"YAML syntax: {exc.problem}")]
+        ) from None
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise TemplateError(diagnostics=[Diagnostic(str(path), 1, 1, "$", f"cannot read: {exc}")]) from None
     if data is None:
@@ -103,7 +105,9 @@ def _resolve(ref: str, seen: tuple[str, ...]) -> Pack:
         root = Path(ref)
         if not (root / "pack.yaml").is_file():
             known = ", ".join(builtin) or "none"
-            raise TemplateError(f"template pack '{ref}' not found: not a built-in pack ({known}) nor a folder with a pack.yaml")
+            raise TemplateError(
+                f"template pack '{ref}' not found: not a built-in pack ({known}) nor a folder with a pack.yaml"
+            )
     key = str(root.resolve())
     if key in seen or len(seen) >= _MAX_CHAIN:
         raise TemplateError(f"template pack '{ref}' extends itself through its parents ({' → '.join(seen)})")
@@ -112,7 +116,10 @@ def _resolve(ref: str, seen: tuple[str, ...]) -> Pack:
     parent = None
     if parent_ref:
         parent_path = root / str(parent_ref)
-        parent = _resolve(str(parent_path) if parent_path.is_dir() and str(parent_ref) not in builtin else str(parent_ref), seen + (key,))
+        parent = _resolve(
+            str(parent_path) if parent_path.is_dir() and str(parent_ref) not in builtin else str(parent_ref),
+            seen + (key,),
+        )
     return Pack(
         name=str(meta.get("name") or root.name),
         root=root,

@@ -41,7 +41,13 @@ def plan_outputs(specs: Iterable[Path], formats: Iterable[str], output_dir: Path
             key = Path(os.path.normcase(os.path.abspath(target)))
             if key in claimed and claimed[key] != spec:
                 clashes.append(
-                    Diagnostic(str(spec), 1, 1, "$", f"would write {target}, which {claimed[key]} writes too; build them into different folders (-o)")
+                    Diagnostic(
+                        str(spec),
+                        1,
+                        1,
+                        "$",
+                        f"would write {target}, which {claimed[key]} writes too; build them into different folders (-o)",
+                    )
                 )
             claimed.setdefault(key, spec)
             targets[fmt] = target

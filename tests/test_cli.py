@@ -10,7 +10,6 @@ import subprocess
 import sys
 
 import pytest
-
 from conftest import ROOT, SAMPLES
 
 MINIMAL = ROOT / "tests" / "specs" / "valid" / "minimal.yaml"
@@ -54,7 +53,7 @@ def test_output_name_comes_from_the_file_name_not_the_content(tmp_path, cli):
 def test_formats_not_built_yet_are_refused_cleanly(tmp_path, cli):
     spec = copy_spec(tmp_path)
     for fmt in ("html", "docx", "md,docx"):
-        code, out, err = cli("build", spec, "-f", fmt)
+        code, _, err = cli("build", spec, "-f", fmt)
         assert code == 1
         assert "not available yet" in err
         assert "Traceback" not in err
@@ -72,7 +71,7 @@ def test_invalid_spec_writes_nothing_and_keeps_earlier_output(tmp_path, cli):
     assert cli("build", spec)[0] == 0
     before = (tmp_path / "plan.md").read_bytes()
     spec.write_text(spec.read_text(encoding="utf-8").replace("owner: PM\n", "owner: PMO\n", 1), encoding="utf-8")
-    code, out, err = cli("build", spec)
+    code, _, err = cli("build", spec)
     assert code == 1
     lines = err.splitlines()
     assert lines and all(ERROR_LINE.match(line) for line in lines), err
@@ -129,7 +128,11 @@ def test_validate_reports_valid_and_quiet(cli):
 def test_validate_reports_every_problem_sorted(tmp_path, cli):
     spec = copy_spec(tmp_path)
     text = spec.read_text(encoding="utf-8")
-    text = text.replace("title: Minimal outlook", "title: no").replace("owner: PM\n", "owner: PMO\n").replace("duration: 3", "duration: 10001")
+    text = (
+        text.replace("title: Minimal outlook", "title: no")
+        .replace("owner: PM\n", "owner: PMO\n")
+        .replace("duration: 3", "duration: 10001")
+    )
     spec.write_text(text, encoding="utf-8")
     code, _, err = cli("validate", spec)
     assert code == 1
@@ -156,7 +159,7 @@ def test_locale_override_switches_labels(tmp_path, cli):
 def test_init_writes_starters_that_validate_and_build(tmp_path, cli):
     for locale in ("en", "zh-CN"):
         path = tmp_path / f"starter-{locale}.yaml"
-        code, out, err = cli("init", path, "--locale", locale)
+        code, _, err = cli("init", path, "--locale", locale)
         assert code == 0, err
         assert path.is_file()
         code, _, err = cli("build", path, "-q")
@@ -198,7 +201,9 @@ def test_python_dash_m_and_no_traceback_on_bad_input(tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_bytes(b"outlook: 1\nmeta: [\n")
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    proc = subprocess.run([sys.executable, "-m", "outlookgen", "validate", str(bad)], capture_output=True, text=True, env=env)
+    proc = subprocess.run(
+        [sys.executable, "-m", "outlookgen", "validate", str(bad)], capture_output=True, text=True, env=env
+    )
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr
     assert ERROR_LINE.match(proc.stderr.strip()), proc.stderr

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import ROOT, SAMPLE_FILES
 
 GOLDEN = ROOT / "tests" / "golden"
@@ -16,4 +15,6 @@ def test_markdown_matches_golden(sample, tmp_path, cli):
     name = sample.name.removesuffix(".yaml") + ".md"
     expected = (GOLDEN / name).read_text(encoding="utf-8")
     actual = (tmp_path / name).read_text(encoding="utf-8")
-    assert actual == expected, f"{name} differs from tests/golden/{name}; run python tests/regen_golden.py and review the diff"
+    assert actual == expected, (
+        f"{name} differs from tests/golden/{name}; run python tests/regen_golden.py and review the diff"
+    )

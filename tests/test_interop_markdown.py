@@ -10,8 +10,8 @@ import re
 import subprocess
 
 import pytest
-
 from conftest import ROOT, SAMPLE_FILES, require_tool
+
 from outlookgen.build import BuildOptions, build
 from outlookgen.model import build_outlook
 from outlookgen.spec.validate import load_valid
@@ -32,7 +32,9 @@ def built(tmp_path_factory):
 def test_markdownlint_finds_nothing(built):
     tool = require_tool("markdownlint-cli2")
     files = [str(p) for p in built.values()]
-    proc = subprocess.run([tool, "--config", str(INTEROP / "markdownlint.jsonc"), *files], capture_output=True, text=True)
+    proc = subprocess.run(
+        [tool, "--config", str(INTEROP / "markdownlint.jsonc"), *files], capture_output=True, text=True
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 

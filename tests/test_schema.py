@@ -14,9 +14,7 @@ from jsonschema import Draft202012Validator
 SCHEMA_PATH = Path(__file__).parents[1] / "schemas" / "outlook.schema.json"
 SCHEMA_TEXT = SCHEMA_PATH.read_text(encoding="utf-8")
 SCHEMA = json.loads(SCHEMA_TEXT)
-VALIDATOR = Draft202012Validator(
-    SCHEMA, format_checker=Draft202012Validator.FORMAT_CHECKER
-)
+VALIDATOR = Draft202012Validator(SCHEMA, format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 COMBINATORS = {
     "oneOf",
@@ -311,14 +309,10 @@ def subschemas(schema: dict, path: str = "$") -> Iterator[tuple[str, str, dict]]
             yield from _tagged(subschemas(sub, f"{path}.{keyword}[{i}]"), "combinator")
     for keyword in ("not", "if", "then", "else", "contains"):
         if isinstance(schema.get(keyword), dict):
-            yield from _tagged(
-                subschemas(schema[keyword], f"{path}.{keyword}"), "combinator"
-            )
+            yield from _tagged(subschemas(schema[keyword], f"{path}.{keyword}"), "combinator")
 
 
-def _tagged(
-    nodes: Iterator[tuple[str, str, dict]], how: str
-) -> Iterator[tuple[str, str, dict]]:
+def _tagged(nodes: Iterator[tuple[str, str, dict]], how: str) -> Iterator[tuple[str, str, dict]]:
     for path, reached, node in nodes:
         yield path, how if reached == "root" else reached, node
 
@@ -408,7 +402,7 @@ def test_schema_is_valid_2020_12():
 
 
 def test_file_is_pretty_printed_with_two_spaces_and_a_final_newline():
-    assert SCHEMA_TEXT == json.dumps(SCHEMA, indent=2, ensure_ascii=False) + "\n"
+    assert json.dumps(SCHEMA, indent=2, ensure_ascii=False) + "\n" == SCHEMA_TEXT
 
 
 def test_walk_reaches_deep_properties():
@@ -436,9 +430,7 @@ def test_every_property_items_and_def_has_title_and_description():
 
 def test_every_object_is_closed_but_allows_x_keys():
     objects = [
-        (path, node)
-        for path, _how, node in schema_nodes()
-        if node.get("type") == "object" or "properties" in node
+        (path, node) for path, _how, node in schema_nodes() if node.get("type") == "object" or "properties" in node
     ]
     assert len(objects) > 20
     bad = [
@@ -453,9 +445,7 @@ def test_every_object_is_closed_but_allows_x_keys():
 
 def test_no_combinators_anywhere():
     used = [
-        (path, sorted(COMBINATORS & node.keys()))
-        for path, _how, node in schema_nodes()
-        if COMBINATORS & node.keys()
+        (path, sorted(COMBINATORS & node.keys())) for path, _how, node in schema_nodes() if COMBINATORS & node.keys()
     ]
     assert used == []
 
@@ -463,11 +453,7 @@ def test_no_combinators_anywhere():
 def test_every_ref_resolves_and_every_def_is_used():
     defs = SCHEMA["$defs"]
     refs = {node["$ref"] for _path, _how, node in schema_nodes() if "$ref" in node}
-    assert {
-        r
-        for r in refs
-        if not r.startswith("#/$defs/") or r.removeprefix("#/$defs/") not in defs
-    } == set()
+    assert {r for r in refs if not r.startswith("#/$defs/") or r.removeprefix("#/$defs/") not in defs} == set()
     assert {f"#/$defs/{name}" for name in defs} == refs
 
 
@@ -604,11 +590,7 @@ EXPECTED_ENUMS = {
 
 
 def test_enums_and_their_defaults_are_those_of_the_spec():
-    found = {
-        path: (node["enum"], node.get("default"))
-        for path, node in spec_properties().items()
-        if "enum" in node
-    }
+    found = {path: (node["enum"], node.get("default")) for path, node in spec_properties().items() if "enum" in node}
     assert found == EXPECTED_ENUMS
 
 
@@ -640,9 +622,7 @@ def test_every_list_in_the_minimal_spec_must_not_be_empty():
     for trail in all_lists(MINIMAL):
         doc = copy.deepcopy(MINIMAL)
         _parent(doc, trail)[trail[-1]] = []
-        assert any(v == "minItems" for _p, v in errors(doc)), (
-            f"empty {trail} still validates"
-        )
+        assert any(v == "minItems" for _p, v in errors(doc)), f"empty {trail} still validates"
 
 
 @pytest.mark.parametrize(
@@ -794,9 +774,7 @@ def test_misspelled_top_level_key_is_refused():
         ("$", "additionalProperties"),
         ("$", "required"),
     }
-    assert any(
-        "objectivs" in e.message for e in found if e.validator == "additionalProperties"
-    )
+    assert any("objectivs" in e.message for e in found if e.validator == "additionalProperties")
 
 
 def test_unknown_key_deep_inside_is_refused():

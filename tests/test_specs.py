@@ -7,12 +7,14 @@ expected lines without the file name) into tests/specs/valid or invalid.
 from __future__ import annotations
 
 import pytest
-
 from conftest import ROOT, SAMPLE_FILES
+
 from outlookgen.build import validate_files
 
 SPECS = ROOT / "tests" / "specs"
-VALID = sorted((SPECS / "valid").glob("*.yaml")) + SAMPLE_FILES + sorted((ROOT / "outlookgen" / "starters").glob("*.yaml"))
+VALID = (
+    sorted((SPECS / "valid").glob("*.yaml")) + SAMPLE_FILES + sorted((ROOT / "outlookgen" / "starters").glob("*.yaml"))
+)
 INVALID = sorted((SPECS / "invalid").glob("*.yaml"))
 
 

@@ -8,7 +8,6 @@ import venv
 import zipfile
 
 import pytest
-
 from conftest import ROOT
 
 pytestmark = pytest.mark.slow
@@ -45,7 +44,9 @@ def test_installed_wheel_builds_a_sample_from_another_folder(wheel, tmp_path):
     env_dir = tmp_path / "venv"
     venv.create(env_dir, with_pip=True)
     bin_dir = env_dir / ("Scripts" if sys.platform == "win32" else "bin")
-    subprocess.run([str(bin_dir / "python"), "-m", "pip", "install", "--quiet", str(wheel)], check=True, capture_output=True)
+    subprocess.run(
+        [str(bin_dir / "python"), "-m", "pip", "install", "--quiet", str(wheel)], check=True, capture_output=True
+    )
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     sample = ROOT / "samples" / "erp-manufacturing.zh-CN.yaml"
@@ -58,6 +59,8 @@ def test_installed_wheel_builds_a_sample_from_another_folder(wheel, tmp_path):
     schema = subprocess.run([str(bin_dir / "outlookgen"), "schema"], cwd=elsewhere, capture_output=True, text=True)
     assert schema.returncode == 0
     assert schema.stdout == (ROOT / "schemas" / "outlook.schema.json").read_text(encoding="utf-8")
-    init = subprocess.run([str(bin_dir / "outlookgen"), "init", "--locale", "zh-CN"], cwd=elsewhere, capture_output=True, text=True)
+    init = subprocess.run(
+        [str(bin_dir / "outlookgen"), "init", "--locale", "zh-CN"], cwd=elsewhere, capture_output=True, text=True
+    )
     assert init.returncode == 0, init.stderr
     assert subprocess.run([str(bin_dir / "outlookgen"), "validate", "outlook.yaml"], cwd=elsewhere).returncode == 0

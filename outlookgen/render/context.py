@@ -64,7 +64,8 @@ def _meta(o: Outlook, w: Wording) -> dict[str, Any]:
         "subtitle": m.subtitle,
         "organization": m.organization,
         "prepared_by": [
-            {"name": p.name, "role": p.role, "email": p.email, "extra": _extra(p)} for p in m.prepared_by
+            {"name": p.name, "role": p.role, "email": p.email, "text": w.with_note(p.name, p.role), "extra": _extra(p)}
+            for p in m.prepared_by
         ],
         "date": _iso(m.date),
         "date_text": w.date(m.date),
@@ -201,6 +202,9 @@ def _task(t, w: Wording, phase_names: Mapping[str, str]) -> dict[str, Any]:
         "objectives_text": w.join(_ids(t.objectives)),
         "status": t.status,
         "status_text": w.value("task_status", t.status),
+        "status_progress_text": w.with_note(
+            w.value("task_status", t.status), w.percent(t.progress, digits=0) if t.progress is not None else None
+        ),
         "progress": t.progress,
         "progress_text": w.percent(t.progress, digits=0) if t.progress is not None else "",
         "slack": t.slack,
@@ -255,7 +259,9 @@ def _roadmap(o: Outlook, w: Wording) -> dict[str, Any]:
     if r.start is not None and r.end_date is not None:
         dates = w.labels["plan"]["dates"].format(start=w.date(r.start, short=True), end=w.date(r.end_date, short=True))
     if r.buffer:
-        summary = w.labels["plan"]["summary"].format(span=span, dates=dates, buffer=w.count(r.buffer), total=w.count(r.total))
+        summary = w.labels["plan"]["summary"].format(
+            span=span, dates=dates, buffer=w.count(r.buffer), total=w.count(r.total)
+        )
     else:
         summary = w.labels["plan"]["summary_no_buffer"].format(span=span, dates=dates)
     return {
@@ -345,7 +351,13 @@ def _budget(b, w: Wording) -> dict[str, Any] | None:
         "total": b.total,
         "total_text": w.money(b.total, cur),
         "by_category": [
-            {"category": c, "category_text": w.value("category", c), "amount": a, "amount_text": w.money(a, cur), "share_text": share(a)}
+            {
+                "category": c,
+                "category_text": w.value("category", c),
+                "amount": a,
+                "amount_text": w.money(a, cur),
+                "share_text": share(a),
+            }
             for c, a in b.by_category
         ],
         "by_phase": [
@@ -402,6 +414,7 @@ def _risks(o: Outlook, w: Wording) -> dict[str, Any]:
                     "impact": im,
                     "level": _cell_level(lk, im),
                     "risks": [r.id for r in o.risks if r.likelihood == lk and r.impact == im],
+                    "risks_text": w.join(r.id for r in o.risks if r.likelihood == lk and r.impact == im),
                 }
                 for im in _LEVELS
             ],
@@ -440,6 +453,7 @@ def _evaluation(o: Outlook, w: Wording) -> dict[str, Any]:
                 "actuals": [{"period": a.period, "value": _plain(a.value)} for a in k.actuals],
                 "latest": _plain(k.latest.value) if k.latest else None,
                 "latest_period": k.latest.period if k.latest else None,
+                "latest_text": w.with_note(str(_plain(k.latest.value)), k.latest.period) if k.latest else "",
                 "status": k.status,
                 "status_text": w.labels["kpi_status"].get(k.status, k.status),
                 "extra": _extra(k),
@@ -453,7 +467,9 @@ def _evaluation(o: Outlook, w: Wording) -> dict[str, Any]:
             "cadence_text": w.value("cadence", review.cadence),
             "method": review.method,
             "participants": _ids(review.participants),
-            "participants_text": w.join(getattr(p, "title", None) or getattr(p, "name", "") for p in review.participants),
+            "participants_text": w.join(
+                getattr(p, "title", None) or getattr(p, "name", "") for p in review.participants
+            ),
             "extra": _extra(review),
         },
         "extra": _extra(ev),

@@ -52,10 +52,20 @@ def render(env, template: str, context: Mapping[str, Any], pack: Pack) -> str:
     try:
         return env.get_template(template).render(context)
     except jinja2.TemplateSyntaxError as exc:
-        raise _located(pack, exc.filename or exc.name or template, exc.lineno or 1, f"template syntax: {exc.message}") from None
+        raise _located(
+            pack, exc.filename or exc.name or template, exc.lineno or 1, f"template syntax: {exc.message}"
+        ) from None
     except jinja2.TemplateNotFound as exc:
         raise TemplateError(f"template pack '{pack.name}' has no template '{exc.name}'") from None
-    except (jinja2.TemplateError, TypeError, ValueError, KeyError, AttributeError, ZeroDivisionError, RecursionError) as exc:
+    except (
+        jinja2.TemplateError,
+        TypeError,
+        ValueError,
+        KeyError,
+        AttributeError,
+        ZeroDivisionError,
+        RecursionError,
+    ) as exc:
         filename, line = _template_frame(exc, pack)
         if filename is None:
             raise  # not from a template: a bug in outlookgen, keep the traceback

@@ -38,7 +38,7 @@ class Wording:
             return ""
         if start == end:
             return self.date(start, short=True)
-        return f"{self.date(start, short=True)} – {self.date(end, short=True)}"
+        return self._fmt["range"].format(start=self.date(start, short=True), end=self.date(end, short=True))
 
     # -- planning units --------------------------------------------------
     def unit(self, n: int) -> str:
@@ -89,6 +89,10 @@ class Wording:
         if key is None:
             return ""
         return self.labels["value"].get(kind, {}).get(key, key)
+
+    def with_note(self, text: str, note: str | None) -> str:
+        """``Done (60%)`` / ``已完成（60%）``: a value with a parenthesised note, if any."""
+        return self._fmt["with_note"].format(text=text, note=note) if note else text
 
     def join(self, items: Iterable[str]) -> str:
         return self._fmt["list_separator"].join(i for i in items if i)

@@ -45,12 +45,24 @@ def _heading(value: Any) -> Markup:
     return md_inline(" ".join(_text(value).split()))
 
 
+_PLAIN_EMAIL = re.compile(r"^[^\s<>()\[\]\\,;:\"`*]+@[^\s<>()\[\]\\,;:\"`*@]+$")
+
+
+def _email(value: Any) -> Markup:
+    """An e-mail address as a mailto link (markdownlint MD034 forbids bare addresses)."""
+    address = _text(value).strip()
+    if _PLAIN_EMAIL.match(address):
+        return md_inline(f"[{address}](mailto:{address})")
+    return md_inline(address)
+
+
 FILTERS = {
     "inline": lambda v: md_inline(_text(v)),
     "cell": lambda v: md_cell(_text(v)),
     "block": lambda v: md_block(_text(v)),
     "bullets": _bullets,
     "heading": _heading,
+    "email": _email,
 }
 
 
@@ -59,7 +71,12 @@ def render_markdown(outlook: Outlook, pack: Pack, locale: str) -> str:
     context = build_context(outlook, labels, locale)
     context["L"] = labels
     context["gantt_mermaid"] = Markup(
-        gantt(outlook, title=outlook.meta.title, cancelled_label=labels["value"]["task_status"]["cancelled"])
+        gantt(
+            outlook,
+            title=outlook.meta.title,
+            cancelled_label=labels["value"]["task_status"]["cancelled"],
+            date_axis=labels["format"]["mermaid_axis"],
+        )
     )
     env = environment.make_environment(pack, "md", filters=FILTERS, finalize=_finalize)
     text = environment.render(env, "outlook.md.j2", context, pack)

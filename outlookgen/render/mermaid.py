@@ -26,12 +26,12 @@ def _label(text: str, limit: int = 80) -> str:
     return clean or "-"
 
 
-def gantt(outlook: Outlook, *, title: str, cancelled_label: str) -> str:
+def gantt(outlook: Outlook, *, title: str, cancelled_label: str, date_axis: str = "%d %b") -> str:
     """Mermaid source for the plan: one section per phase, tasks with computed dates."""
     road = outlook.roadmap
     days = 7 if road.unit == "week" else 1
     start = road.start or _NOMINAL_START
-    axis = "%d %b" if road.start else ("W%V" if road.unit == "week" else "D%j")
+    axis = _label(date_axis) if road.start else ("W%V" if road.unit == "week" else "D%j")
     lines = [
         "gantt",
         f"    title {_label(title)}",

@@ -149,7 +149,10 @@ def _collect_ids(data: dict, spec: LoadedSpec, report) -> dict[str, _Entry]:
             entries[ident] = _Entry(ident, kind, path)
             continue
         line, _ = spec.source.value(first.path + ("id",))
-        report(path + ("id",), f"duplicate id '{ident}': the {first.kind} at line {line} already uses it; ids are unique across the whole spec")
+        report(
+            path + ("id",),
+            f"duplicate id '{ident}': the {first.kind} at line {line} already uses it; ids are unique across the whole spec",
+        )
     return entries
 
 
@@ -354,7 +357,9 @@ def _walk_cycle(members: set[str], graph: dict[str, list[str]], start: str, posi
     return [start]
 
 
-def _finish_times(graph: dict[str, list[str]], tasks: dict[str, tuple[tuple, dict]], order: list[str]) -> dict[str, int]:
+def _finish_times(
+    graph: dict[str, list[str]], tasks: dict[str, tuple[tuple, dict]], order: list[str]
+) -> dict[str, int]:
     """Earliest finish of every task (only to enforce the horizon; the model owns the real schedule)."""
     finish: dict[str, int] = {}
     for root in order:

@@ -109,9 +109,17 @@ def _translate(error, spec: LoadedSpec) -> Iterator[tuple[tuple, str, bool]]:
     elif kw == "minItems":
         yield path, "must not be empty: list at least one entry", False
     elif kw == "minimum":
-        yield path, f"{_show(inst, spec.source.raw(path))} is too small: the least allowed is {error.validator_value}", False
+        yield (
+            path,
+            f"{_show(inst, spec.source.raw(path))} is too small: the least allowed is {error.validator_value}",
+            False,
+        )
     elif kw == "maximum":
-        yield path, f"{_show(inst, spec.source.raw(path))} is too large: the most allowed is {error.validator_value}", False
+        yield (
+            path,
+            f"{_show(inst, spec.source.raw(path))} is too large: the most allowed is {error.validator_value}",
+            False,
+        )
     elif kw == "pattern":
         yield path, _pattern_message(inst, error.validator_value, schema), False
     elif kw == "format":
@@ -202,10 +210,7 @@ def _clip(text: str, limit: int = 60) -> str:
 
 def _const_message(path: tuple, inst: Any, wanted: Any) -> str:
     if path == ("outlook",) and isinstance(inst, int) and not isinstance(inst, bool) and inst > wanted:
-        return (
-            f"spec format {inst} is newer than this outlookgen understands (format {wanted}); "
-            "upgrade outlookgen"
-        )
+        return f"spec format {inst} is newer than this outlookgen understands (format {wanted}); upgrade outlookgen"
     if path == ("outlook",):
         return f"must be {wanted}: the spec format version (write 'outlook: {wanted}')"
     return f"must be {wanted}"
