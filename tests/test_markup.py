@@ -39,7 +39,7 @@ from outlookgen.render.markup import (
 )
 from outlookgen.spec.scalars import ScalarFloat
 
-T, S, E, C, L = Text, Strong, Emph, Code, Link
+T, C = Text, Code
 
 
 def S_(*children):
@@ -173,6 +173,12 @@ def test_parse_inline_treats_markup_subclass_as_plain_text():
     result = parse_inline(Markup("<b>*x*</b>"))
     assert result == (T("<b>"), E_(T("x")), T("</b>"))
     assert all(type(node.text) is str for node in (result[0], result[2]))
+
+
+def test_parse_accepts_none_and_yaml_numbers():
+    assert parse_inline(None) == () and parse_block(None) == ()
+    assert parse_inline(ScalarFloat(1.1, "1.10")) == (T("1.10"),)
+    assert parse_block(ScalarFloat(1.1, "1.10")) == (Paragraph((T("1.10"),)),)
 
 
 def test_nesting_depth_is_bounded():

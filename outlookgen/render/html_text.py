@@ -17,7 +17,6 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from ..spec.scalars import as_text
 from .markup import (
     BulletList,
     Code,
@@ -60,21 +59,15 @@ def _inlines_html(nodes: tuple[Inline, ...]) -> str:
     return "".join(out)
 
 
-def _source(text: Any) -> str:
-    if text is None:
-        return ""
-    return str(as_text(text))
-
-
 def html_inline(text: Any) -> Markup:
     """One text field as inline HTML (no block elements)."""
-    return Markup(_inlines_html(parse_inline(_source(text))))
+    return Markup(_inlines_html(parse_inline(text)))
 
 
 def html_block(text: Any) -> Markup:
     """A multi-line text field as ``<p>`` paragraphs and ``<ul>`` lists, one per line."""
     parts: list[str] = []
-    for block in parse_block(_source(text)):
+    for block in parse_block(text):
         if isinstance(block, Paragraph):
             parts.append("<p>" + _inlines_html(block.inlines) + "</p>")
         elif isinstance(block, BulletList):

@@ -13,6 +13,7 @@ from outlookgen.render import environment
 from outlookgen.render.context import build_context
 from outlookgen.render.markdown_text import md_block, md_cell, md_inline
 from outlookgen.render.mermaid import gantt
+from outlookgen.spec.scalars import as_text
 
 
 def _finalize(value: Any) -> Any:
@@ -23,11 +24,11 @@ def _finalize(value: Any) -> Any:
         return ""
     if isinstance(value, Markup):
         return value
-    return md_inline(str(value))
+    return md_inline(as_text(value))
 
 
 def _text(value: Any) -> str:
-    return "" if value is None else str(value)
+    return "" if value is None else as_text(value)
 
 
 def _bullets(items: Any) -> Markup:

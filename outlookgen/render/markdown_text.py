@@ -40,7 +40,6 @@ from typing import Any
 
 from markupsafe import Markup
 
-from ..spec.scalars import as_text
 from .markup import (
     BulletList,
     Code,
@@ -270,12 +269,6 @@ class _Writer:
         return "".join(out)
 
 
-def _source(text: Any) -> str:
-    if text is None:
-        return ""
-    return str(as_text(text))
-
-
 def _render_inlines(nodes: tuple[Inline, ...], mode: str) -> str:
     writer = _Writer(mode)
     writer.inlines(nodes)
@@ -284,12 +277,12 @@ def _render_inlines(nodes: tuple[Inline, ...], mode: str) -> str:
 
 def md_inline(text: Any) -> Markup:
     """One text field as Markdown for use inside a line (no line breaks in the output)."""
-    return Markup(_render_inlines(parse_inline(_source(text)), _INLINE))
+    return Markup(_render_inlines(parse_inline(text), _INLINE))
 
 
 def md_cell(text: Any) -> Markup:
     """One text field as the content of a GFM table cell (``|`` escaped, breaks as ``<br>``)."""
-    return Markup(_render_inlines(parse_inline(_source(text)), _CELL))
+    return Markup(_render_inlines(parse_inline(text), _CELL))
 
 
 def md_block(text: Any) -> Markup:
@@ -298,7 +291,7 @@ def md_block(text: Any) -> Markup:
     Blocks are separated by one blank line; there is no trailing newline.
     """
     parts: list[str] = []
-    for block in parse_block(_source(text)):
+    for block in parse_block(text):
         if isinstance(block, Paragraph):
             writer = _Writer(_BLOCK)
             writer.inlines(block.inlines)

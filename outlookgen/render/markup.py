@@ -50,6 +50,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from ..spec.scalars import as_text
+
 __all__ = [
     "MAX_DEPTH",
     "Block",
@@ -75,29 +77,29 @@ MAX_URL_LENGTH = 2048
 _CACHE_SIZE = 1 << 16
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Text:
     """Literal text; ``"\\n"`` inside is a line break chosen by the author."""
 
     text: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Strong:
     children: tuple[Inline, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Emph:
     children: tuple[Inline, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Code:
     text: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Link:
     """A link whose ``url`` is known to be http, https or mailto."""
 
@@ -105,12 +107,12 @@ class Link:
     url: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Paragraph:
     inlines: tuple[Inline, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class BulletList:
     items: tuple[tuple[Inline, ...], ...]
 
@@ -140,6 +142,17 @@ def is_whitespace(ch: str) -> bool:
     if ch in "\t\n\f\r ":
         return True
     return ch > "\x7f" and unicodedata.category(ch) == "Zs"
+
+
+def _as_str(value: object) -> str:
+    """The text of a field as an exact ``str``.
+
+    Never a str subclass such as :class:`markupsafe.Markup`: its methods would
+    escape, or mark as safe, what the writers escape themselves.
+    """
+    if value is None:
+        return ""
+    return str(as_text(value))
 
 
 def _normalize_newlines(text: str) -> str:
@@ -423,15 +436,14 @@ def _code_content(raw: str) -> str:
     return content
 
 
-def parse_inline(text: str) -> tuple[Inline, ...]:
+def parse_inline(text: str | None) -> tuple[Inline, ...]:
     """Parse one text field's inline markup. Never raises; unknown markup is text.
 
-    ``\\r\\n`` and ``\\r`` become ``\\n``. The empty string gives ``()``.
+    ``\\r\\n`` and ``\\r`` become ``\\n``. The empty string and None give
+    ``()``; a number read from YAML is taken as written (``1.10``).
     Results are cached and shared: they are immutable tuples.
     """
-    # An exact str, never a str subclass such as markupsafe.Markup: its
-    # methods would escape or mark as safe what the writers escape themselves.
-    return _parse_inline(str(text))
+    return _parse_inline(_as_str(text))
 
 
 @lru_cache(maxsize=_CACHE_SIZE)
@@ -450,9 +462,9 @@ def _parse_inline(text: str) -> tuple[Inline, ...]:
 _BULLET = re.compile(r"[ \t]*-[ \t]+(?=\S)")
 
 
-def parse_block(text: str) -> tuple[Block, ...]:
+def parse_block(text: str | None) -> tuple[Block, ...]:
     """Parse a multi-line text field into paragraphs and bullet lists (cached)."""
-    return _parse_block(str(text))
+    return _parse_block(_as_str(text))
 
 
 @lru_cache(maxsize=_CACHE_SIZE)
