@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from outlookgen import writer
-from outlookgen.errors import Diagnostic, FeatureUnavailable, OutlookgenError, SpecError
+from outlookgen.errors import Diagnostic, FeatureUnavailable, OutlookgenError, OutputError, SpecError
 from outlookgen.spec.loader import peek_is_spec
 from outlookgen.spec.validate import load_valid
 
@@ -20,6 +22,9 @@ def _render_md(outlook, pack, locale: str) -> bytes:
 
     return render_markdown(outlook, pack, locale).encode("utf-8")
 
+
+# Modules a renderer needs, imported before worker processes fork.
+RENDERER_MODULES = {"md": "outlookgen.render.markdown", "html": "outlookgen.render.html", "docx": "outlookgen.render.docx"}
 
 # Formats this version can write. A format listed in FORMATS but missing here
 # is answered with a clear "not available yet" instead of a traceback.
@@ -36,11 +41,27 @@ class BuildOptions:
     output_dir: Path | None = None
     pack: str | None = None
     locale: str | None = None  # overrides meta.locale for labels and dates
+    force: bool = False  # rebuild even what the manifest says is up to date
+    check: bool = False  # build in memory, write nothing, report outputs that differ
+    jobs: int | None = None  # worker processes; None: one per CPU
 
 
 @dataclass
 class BuildResult:
     written: list[Path] = field(default_factory=list)
+    skipped: list[Path] = field(default_factory=list)
+    built_specs: int = 0
+    skipped_specs: int = 0
+
+
+@dataclass(frozen=True)
+class SpecOutcome:
+    """What building one spec produced: outputs, the fragments it read, or its problems."""
+
+    spec: Path
+    outputs: dict[str, bytes] = field(default_factory=dict)
+    dependencies: tuple[str, ...] = ()
+    problems: tuple[Diagnostic, ...] = ()
 
 
 def discover(paths: Iterable[str | Path]) -> list[Path]:
@@ -65,19 +86,38 @@ def check_formats(formats: Sequence[str]) -> tuple[str, ...]:
     if missing:
         names = ", ".join(FORMAT_NAMES.get(f, f) for f in missing)
         have = ", ".join(available_formats())
-        raise FeatureUnavailable(
-            f"{names} output is not available yet in this version of outlookgen (available: {have})"
-        )
+        raise FeatureUnavailable(f"{names} output is not available yet in this version of outlookgen (available: {have})")
     return chosen
 
 
-def build(specs: Sequence[str | Path], options: BuildOptions = BuildOptions()) -> BuildResult:
-    """Validate and render every spec, then write every output; any problem writes nothing.
+def build_spec(spec: Path, formats: Sequence[str], options: BuildOptions) -> SpecOutcome:
+    """Validate one spec and render it in every format, in memory (runs in a worker process)."""
+    from outlookgen.model import build_outlook
+    from outlookgen.packs import resolve_pack
+
+    try:
+        loaded = load_valid(spec)
+        pack = resolve_pack(options.pack)
+        outlook = build_outlook(loaded.data)
+        locale = options.locale or outlook.meta.locale
+        outputs = {fmt: RENDERERS[fmt](outlook, pack, locale) for fmt in formats}
+    except OutlookgenError as exc:
+        problems = exc.diagnostics or (Diagnostic(str(spec), 1, 1, "$", str(exc)),)
+        return SpecOutcome(spec, problems=tuple(problems))
+    return SpecOutcome(spec, outputs=outputs, dependencies=loaded.includes)
+
+
+def build(
+    specs: Sequence[str | Path],
+    options: BuildOptions = BuildOptions(),
+    progress: Callable[[int, int], None] | None = None,
+) -> BuildResult:
+    """Validate and render every spec that changed, then write every output; any problem writes nothing.
 
     All problems of all specs are collected before stopping, so one run shows
-    the whole list.
+    the whole list. ``progress(done, total)`` is called as specs finish.
     """
-    from outlookgen.model import build_outlook
+    from outlookgen import manifest
     from outlookgen.packs import resolve_pack
 
     formats = check_formats(options.formats)
@@ -85,34 +125,140 @@ def build(specs: Sequence[str | Path], options: BuildOptions = BuildOptions()) -
     if not spec_paths:
         raise OutlookgenError("no spec files found (a spec is a .yaml file whose top level has 'outlook:')")
     plan = writer.plan_outputs(spec_paths, formats, options.output_dir)
-    pack = resolve_pack(options.pack)
+    pack = resolve_pack(options.pack)  # an unknown pack fails here, once, before any work
+    context = "\0".join(
+        [
+            manifest.tree_digest(p.root for p in pack.chain()),
+            options.pack or "",
+            options.locale or "",
+            manifest.source_date_epoch(),
+        ]
+    )
+    manifests = manifest.read_manifests(t.parent for targets in plan.values() for t in targets.values())
 
-    problems: list[Diagnostic] = []
-    outputs: dict[Path, bytes] = {}
-    for spec_path in spec_paths:
-        try:
-            loaded = load_valid(spec_path)
-        except SpecError as exc:
-            problems.extend(exc.diagnostics)
-            continue
-        outlook = build_outlook(loaded.data)
-        locale = options.locale or outlook.meta.locale
-        for fmt in formats:
-            outputs[plan[spec_path][fmt]] = RENDERERS[fmt](outlook, pack, locale)
+    result = BuildResult()
+    todo: list[Path] = []
+    inputs: dict[tuple[Path, str], str | None] = {}
+    for spec in spec_paths:
+        targets = plan[spec]
+        deps = manifest.dependencies_of(manifests, targets.values())
+        fresh = True
+        for fmt, target in targets.items():
+            digest = manifest.inputs_digest(spec, deps or (), f"{context}\0{fmt}") if deps is not None else None
+            inputs[(spec, fmt)] = digest
+            fresh = fresh and manifests[target.parent].up_to_date(target, digest)
+        if fresh and not (options.force or options.check):
+            result.skipped.extend(targets.values())
+            result.skipped_specs += 1
+        else:
+            todo.append(spec)
+
+    outcomes = _run(todo, formats, options, progress)
+    problems = [d for o in outcomes for d in o.problems]
     if problems:
         raise SpecError(diagnostics=problems)
-    return BuildResult(written=writer.commit(outputs))
+
+    outputs: dict[Path, bytes] = {}
+    for outcome in outcomes:
+        for fmt, payload in outcome.outputs.items():
+            target = plan[outcome.spec][fmt]
+            outputs[target] = payload
+            digest = manifest.inputs_digest(outcome.spec, outcome.dependencies, f"{context}\0{fmt}")
+            if digest is not None:
+                manifests[target.parent].record(target, digest, payload, outcome.dependencies)
+    result.built_specs = len(outcomes)
+    if options.check:
+        _check(outputs, plan)
+        return result
+    result.written = writer.commit(outputs)
+    _save_manifests(manifests, outputs)
+    return result
+
+
+def _save_manifests(manifests, outputs: dict[Path, bytes]) -> None:
+    """Record what was built; the cache is a convenience, so failing to write it is not an error."""
+    updated = {m.path: m.serialise() for folder, m in manifests.items() if any(t.parent == folder for t in outputs)}
+    with contextlib.suppress(OutputError):
+        writer.commit(updated)
+
+
+def _run(
+    specs: list[Path], formats: Sequence[str], options: BuildOptions, progress: Callable[[int, int], None] | None
+) -> list[SpecOutcome]:
+    """Build specs one after another, or in a process pool when there are several and jobs allow."""
+    jobs = options.jobs or os.cpu_count() or 1
+    total = len(specs)
+    if jobs <= 1 or total <= 1:
+        outcomes = []
+        for done, spec in enumerate(specs, start=1):
+            outcomes.append(build_spec(spec, formats, options))
+            if progress:
+                progress(done, total)
+        return outcomes
+    _warm_up(formats)
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    results: dict[Path, SpecOutcome] = {}
+    with ProcessPoolExecutor(max_workers=min(jobs, total), mp_context=_pool_context()) as pool:
+        futures = [pool.submit(build_spec, spec, formats, options) for spec in specs]
+        for done, future in enumerate(as_completed(futures), start=1):
+            outcome = future.result()
+            results[outcome.spec] = outcome
+            if progress:
+                progress(done, total)
+    return [results[spec] for spec in specs]  # input order: deterministic whatever finished first
+
+
+def _warm_up(formats: Sequence[str]) -> None:
+    """Import the model and renderers once in the parent, so forked workers start with them loaded."""
+    import outlookgen.model  # noqa: F401
+    import outlookgen.spec.schema_check as schema_check
+
+    schema_check._validator()
+    for fmt in formats:
+        module = RENDERER_MODULES.get(fmt)
+        if module:
+            __import__(module)
+
+
+def _pool_context():
+    import multiprocessing
+
+    # fork shares the warmed-up imports; platforms without it use their default.
+    if "fork" in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("fork")
+    return None
+
+
+def _check(outputs: dict[Path, bytes], plan: dict[Path, dict[str, Path]]) -> None:
+    """Raise listing every output that is missing or differs from what the specs build now."""
+    stale: list[Diagnostic] = []
+    for spec, targets in plan.items():
+        for target in targets.values():
+            if target not in outputs:
+                continue
+            try:
+                current = target.read_bytes()
+            except FileNotFoundError:
+                stale.append(Diagnostic(str(spec), 1, 1, "$", f"{target} is missing; run outlookgen build"))
+                continue
+            except OSError as exc:
+                stale.append(Diagnostic(str(spec), 1, 1, "$", f"{target} cannot be read: {exc.strerror}"))
+                continue
+            if current != outputs[target]:
+                stale.append(Diagnostic(str(spec), 1, 1, "$", f"{target} is out of date; run outlookgen build"))
+    if stale:
+        raise OutputError(diagnostics=stale)
 
 
 def validate_files(specs: Sequence[str | Path]) -> list[tuple[Path, list[Diagnostic]]]:
     """(spec, problems) for each spec; an empty list means valid."""
-    from outlookgen.spec.loader import load_spec
-    from outlookgen.spec.validate import validate
+    from outlookgen.spec.validate import load_resolved, validate
 
     results = []
     for spec_path in discover(specs):
         try:
-            problems = validate(load_spec(spec_path))
+            problems = validate(load_resolved(spec_path))
         except SpecError as exc:
             problems = list(exc.diagnostics)
         results.append((spec_path, problems))

@@ -66,6 +66,9 @@ def main() -> None:
     "-t", "--template", "pack", metavar="PACK", help="Template pack: a built-in name or a folder with a pack.yaml."
 )
 @click.option("--locale", type=click.Choice(LOCALES), help="Language of labels and dates (overrides meta.locale).")
+@click.option("--force", is_flag=True, help="Rebuild every output, even those that are up to date.")
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 listing every output that is missing or out of date.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), help="Build this many specs at once (default: one per CPU).")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing on success.")
 def build(
     specs: tuple[Path, ...],
@@ -73,19 +76,67 @@ def build(
     output_dir: Path | None,
     pack: str | None,
     locale: str | None,
+    force: bool,
+    check: bool,
+    jobs: int | None,
     quiet: bool,
 ) -> None:
-    """Validate SPECS and render them. A SPEC may be a folder: every spec below it is built."""
+    """Validate SPECS and render them. A SPEC may be a folder: every spec below it is built.
+
+    Outputs whose spec, fragments, pack and options have not changed since
+    they were written are skipped (--force rebuilds them).
+    """
+    import time
+
     from outlookgen.build import BuildOptions
     from outlookgen.build import build as run_build
 
-    try:
-        result = run_build(specs, BuildOptions(formats=formats, output_dir=output_dir, pack=pack, locale=locale))
-    except OutlookgenError as exc:
-        _fail(exc)
-    if not quiet:
-        for path in result.written:
-            click.echo(f"wrote {path}")
+    options = BuildOptions(
+        formats=formats, output_dir=output_dir, pack=pack, locale=locale, force=force, check=check, jobs=jobs
+    )
+    started = time.perf_counter()
+    with _Progress(enabled=not quiet) as progress:
+        try:
+            result = run_build(specs, options, progress=progress.update)
+        except OutlookgenError as exc:
+            progress.close()
+            _fail(exc)
+    if quiet:
+        return
+    for path in result.written:
+        click.echo(f"wrote {path}")
+    seconds = time.perf_counter() - started
+    if check:
+        click.echo(f"up to date: {result.built_specs} spec(s) checked in {seconds:.1f} s")
+    elif result.built_specs + result.skipped_specs > 1 or result.skipped_specs:
+        click.echo(f"built {result.built_specs}, skipped {result.skipped_specs} (up to date), failed 0 in {seconds:.1f} s")
+
+
+class _Progress:
+    """A progress bar on stderr while several specs build — only on a terminal."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled and sys.stderr.isatty()
+        self._bar = None
+
+    def __enter__(self) -> _Progress:
+        return self
+
+    def update(self, done: int, total: int) -> None:
+        if not self.enabled or total < 2:
+            return
+        if self._bar is None:
+            self._bar = click.progressbar(length=total, label="building", file=sys.stderr, show_pos=True)
+            self._bar.__enter__()
+        self._bar.update(done - self._bar.pos)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.__exit__(None, None, None)
+            self._bar = None
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
 
 
 @main.command()

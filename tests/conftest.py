@@ -31,6 +31,12 @@ def require_tool(name: str) -> str:
     pytest.skip(message)
 
 
+@pytest.fixture(autouse=True)
+def _private_cache(tmp_path_factory, monkeypatch):
+    """Each test gets its own build cache (manifests), never the user's ~/.cache."""
+    monkeypatch.setenv("OUTLOOKGEN_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+
+
 @pytest.fixture
 def cli():
     """Invoke the real click command in-process; returns (exit_code, stdout, stderr)."""

@@ -67,6 +67,7 @@ MINIMAL: dict[str, Any] = {
 # appendices) deliberately have none here.
 FULL: dict[str, Any] = {
     "outlook": 1,
+    "include": ["shared/risks.yaml"],
     "meta": {
         "title": "ERP 实施工作展望",
         "subtitle": "Phase 2",
@@ -471,6 +472,7 @@ def test_shared_shapes():
 def test_top_level_keys_follow_the_spec_document_order():
     assert list(SCHEMA["properties"]) == [
         "outlook",
+        "include",
         "meta",
         "background",
         "drivers",

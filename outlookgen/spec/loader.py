@@ -114,6 +114,19 @@ class LoadedSpec:
     source: SourceMap
     problems: tuple[Diagnostic, ...]  # non-fatal located problems found while loading
     reported: frozenset  # paths (tuples) already reported in `problems`
+    includes: tuple[str, ...] = ()  # files merged in through `include:` (set by spec.includes)
+
+    def locate(self, path: tuple, *, key: bool = False) -> tuple[str, int, int]:
+        """(file, line, column) of the node at ``path``, or of its mapping key.
+
+        The file is this spec's, unless the node came from an included
+        fragment (then the source map knows which file it is in).
+        """
+        locate = getattr(self.source, "locate", None)
+        if locate is not None:
+            return locate(path, key=key)
+        line, column = self.source.key(path) if key else self.source.value(path)
+        return self.file, line, column
 
 
 # --------------------------------------------------------------------------- constants

@@ -128,8 +128,8 @@ def reference_problems(spec: LoadedSpec) -> list[Diagnostic]:
     problems: list[Diagnostic] = []
 
     def report(path: tuple, message: str, at_key: bool = False) -> None:
-        line, column = spec.source.key(path) if at_key else spec.source.value(path)
-        problems.append(Diagnostic(spec.file, line, column, format_path(path), message))
+        file, line, column = spec.locate(path, key=at_key)
+        problems.append(Diagnostic(file, line, column, format_path(path), message))
 
     entries = _collect_ids(data, spec, report)
     _check_references(data, entries, report)
@@ -148,10 +148,11 @@ def _collect_ids(data: dict, spec: LoadedSpec, report) -> dict[str, _Entry]:
         if first is None:
             entries[ident] = _Entry(ident, kind, path)
             continue
-        line, _ = spec.source.value(first.path + ("id",))
+        file, line, _ = spec.locate((*first.path, "id"))
+        where = f"line {line}" if file == spec.locate((*path, "id"))[0] else f"{file}:{line}"
         report(
-            path + ("id",),
-            f"duplicate id '{ident}': the {first.kind} at line {line} already uses it; ids are unique across the whole spec",
+            (*path, "id"),
+            f"duplicate id '{ident}': the {first.kind} at {where} already uses it; ids are unique across the whole spec",
         )
     return entries
 

@@ -43,8 +43,8 @@ def schema_problems(spec: LoadedSpec) -> list[Diagnostic]:
                 continue
             if error.validator == "additionalProperties" and "did you mean '" in message:
                 suggested.add((path[:-1], message.split("did you mean '")[1].split("'")[0]))
-            line, column = spec.source.key(path) if at_key else spec.source.value(path)
-            diag = Diagnostic(spec.file, line, column, format_path(path), message)
+            file, line, column = spec.locate(path, key=at_key)
+            diag = Diagnostic(file, line, column, format_path(path), message)
             # A value can break two rules that say one thing (a date failing
             # both its pattern and its format): keep one line, the pattern's.
             key, rank = _kind(error, path, message)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from outlookgen.errors import Diagnostic, SpecError
+from outlookgen.spec.includes import resolve_includes
 from outlookgen.spec.loader import Limits, LoadedSpec, load_spec
 from outlookgen.spec.references import reference_problems
 from outlookgen.spec.schema_check import schema_problems
@@ -18,9 +19,16 @@ def validate(spec: LoadedSpec) -> list[Diagnostic]:
     return sorted(set(problems))
 
 
+def load_resolved(path: str | Path, *, name: str | None = None, limits: Limits | None = None) -> LoadedSpec:
+    """Load one spec file with its ``include:`` fragments merged in (fatal read errors raise SpecError)."""
+    limits = limits or Limits()
+    spec = load_spec(path, name=name, limits=limits)
+    return resolve_includes(spec, Path(path), limits=limits)
+
+
 def load_valid(path: str | Path, *, name: str | None = None, limits: Limits | None = None) -> LoadedSpec:
     """Load and validate one spec file; raise SpecError listing every problem found."""
-    spec = load_spec(path, name=name, limits=limits or Limits())
+    spec = load_resolved(path, name=name, limits=limits)
     problems = validate(spec)
     if problems:
         raise SpecError(diagnostics=problems)

@@ -1,0 +1,143 @@
+"""Incremental builds: what each output was built from, so an unchanged output is not built again.
+
+For each output folder a manifest records, per output file, the digest of
+everything it was built from (the spec, its included fragments, the template
+pack's files, the build options and the tool version) and the digest of the
+bytes written. An output is skipped only when both still match — an edited,
+deleted or hand-touched output is rebuilt — so a lost or stale manifest can
+only cost time, never leave a wrong file.
+
+Manifests live in the user's cache folder, not beside the outputs, so output
+folders hold nothing but documents: ``$OUTLOOKGEN_CACHE_DIR``, else
+``$XDG_CACHE_HOME/outlookgen``, else ``~/.cache/outlookgen``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from outlookgen import __version__
+
+_FORMAT = 1
+
+
+def cache_dir() -> Path:
+    explicit = os.environ.get("OUTLOOKGEN_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "outlookgen"
+
+
+def manifest_path(folder: Path) -> Path:
+    """The manifest file of one output folder (named by a digest of the folder's absolute path)."""
+    key = hashlib.sha256(os.path.abspath(folder).encode("utf-8", "surrogateescape")).hexdigest()[:24]
+    return cache_dir() / "manifests" / f"{key}.json"
+
+
+def digest_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def digest_file(path: Path) -> str | None:
+    try:
+        return digest_bytes(path.read_bytes())
+    except OSError:
+        return None
+
+
+def tree_digest(folders: Iterable[Path]) -> str:
+    """One digest over every file below the folders (a template pack chain), by relative name."""
+    h = hashlib.sha256()
+    for folder in folders:
+        h.update(b"\0pack\0" + str(folder).encode("utf-8", "surrogateescape"))
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            h.update(path.relative_to(folder).as_posix().encode("utf-8", "surrogateescape") + b"\0")
+            h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def inputs_digest(spec: Path, dependencies: Iterable[str], context: str) -> str | None:
+    """Digest of a spec, its fragments and the build context; None when any input is unreadable."""
+    h = hashlib.sha256(f"outlookgen {__version__}\0{context}\0".encode())
+    for path in (str(spec), *sorted(dependencies)):
+        file_digest = digest_file(Path(path))
+        if file_digest is None:
+            return None
+        h.update(f"{path}\0{file_digest}\0".encode("utf-8", "surrogateescape"))
+    return h.hexdigest()
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What one output file was built from."""
+
+    inputs: str
+    output: str
+    dependencies: tuple[str, ...]
+
+
+class Manifest:
+    """The manifest of one output folder."""
+
+    def __init__(self, folder: Path, entries: dict[str, Entry]) -> None:
+        self.folder = folder
+        self.path = manifest_path(folder)
+        self.entries = entries
+
+    @classmethod
+    def read(cls, folder: Path) -> Manifest:
+        try:
+            raw = json.loads(manifest_path(folder).read_text(encoding="utf-8"))
+            if raw.get("format") != _FORMAT:
+                return cls(folder, {})
+            entries = {
+                name: Entry(e["inputs"], e["output"], tuple(e.get("dependencies", ())))
+                for name, e in raw.get("outputs", {}).items()
+            }
+        except (OSError, ValueError, TypeError, KeyError, AttributeError):
+            # A missing or damaged manifest only costs a full rebuild.
+            entries = {}
+        return cls(folder, entries)
+
+    def up_to_date(self, output: Path, inputs: str | None) -> bool:
+        entry = self.entries.get(output.name)
+        if entry is None or inputs is None or entry.inputs != inputs:
+            return False
+        return digest_file(output) == entry.output
+
+    def record(self, output: Path, inputs: str, payload: bytes, dependencies: Iterable[str]) -> None:
+        self.entries[output.name] = Entry(inputs, digest_bytes(payload), tuple(sorted(dependencies)))
+
+    def serialise(self) -> bytes:
+        outputs = {
+            name: {"inputs": e.inputs, "output": e.output, "dependencies": list(e.dependencies)}
+            for name, e in sorted(self.entries.items())
+        }
+        document = {"format": _FORMAT, "folder": os.path.abspath(self.folder), "outputs": outputs}
+        return (json.dumps(document, indent=1, sort_keys=True) + "\n").encode("utf-8")
+
+
+def read_manifests(folders: Iterable[Path]) -> dict[Path, Manifest]:
+    return {folder: Manifest.read(folder) for folder in set(folders)}
+
+
+def dependencies_of(manifests: Mapping[Path, Manifest], outputs: Iterable[Path]) -> tuple[str, ...] | None:
+    """The fragments the outputs were last built from (None if any output is unknown)."""
+    deps: set[str] = set()
+    for output in outputs:
+        entry = manifests[output.parent].entries.get(output.name)
+        if entry is None:
+            return None
+        deps.update(entry.dependencies)
+    return tuple(sorted(deps))
+
+
+def source_date_epoch() -> str:
+    """SOURCE_DATE_EPOCH is an input: it changes the dates stamped into Word files."""
+    return os.environ.get("SOURCE_DATE_EPOCH", "")
