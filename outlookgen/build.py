@@ -13,22 +13,51 @@ from outlookgen.errors import Diagnostic, FeatureUnavailable, OutlookgenError, O
 from outlookgen.spec.loader import peek_is_spec
 from outlookgen.spec.validate import load_valid
 
-FORMATS = ("md", "html", "docx")
-FORMAT_NAMES = {"md": "Markdown", "html": "HTML", "docx": "Word (.docx)"}
+FORMATS = ("md", "html", "docx", "pdf")
+FORMAT_NAMES = {"md": "Markdown", "html": "HTML", "docx": "Word (.docx)", "pdf": "PDF"}
+# Built only when asked for (-f pdf): they need an optional extra.
+OPT_IN_FORMATS = ("pdf",)
 
 
-def _render_md(outlook, pack, locale: str) -> bytes:
+def _render_md(outlook, pack, locale: str, lint=None) -> bytes:
     from outlookgen.render.markdown import render_markdown
 
-    return render_markdown(outlook, pack, locale).encode("utf-8")
+    return render_markdown(outlook, pack, locale, lint=lint).encode("utf-8")
+
+
+def _render_html(outlook, pack, locale: str) -> bytes:
+    from outlookgen.render.html import render_html
+
+    return render_html(outlook, pack, locale).encode("utf-8")
+
+
+def _render_pdf(outlook, pack, locale: str) -> bytes:
+    from outlookgen.render.pdf import render_pdf
+
+    return render_pdf(outlook, pack, locale)
+
+
+def _pdf_preflight() -> None:
+    from outlookgen.render.pdf import require_weasyprint
+
+    require_weasyprint()  # FeatureUnavailable before any work when the extra is missing
 
 
 # Modules a renderer needs, imported before worker processes fork.
-RENDERER_MODULES = {"md": "outlookgen.render.markdown", "html": "outlookgen.render.html", "docx": "outlookgen.render.docx"}
+RENDERER_MODULES = {
+    "md": "outlookgen.render.markdown",
+    "html": "outlookgen.render.html",
+    "docx": "outlookgen.render.docx",
+    "pdf": "outlookgen.render.html",  # WeasyPrint itself is imported only when a PDF is rendered
+}
 
 # Formats this version can write. A format listed in FORMATS but missing here
 # is answered with a clear "not available yet" instead of a traceback.
-RENDERERS: dict[str, Callable[..., bytes]] = {"md": _render_md}
+RENDERERS: dict[str, Callable[..., bytes]] = {"md": _render_md, "html": _render_html, "pdf": _render_pdf}
+# Renderers that take ``lint=`` (the plan quality checklist) for --lint-appendix.
+LINT_APPENDIX_FORMATS = ("md",)
+# Checks run once before any spec is read, for formats that need something optional.
+PREFLIGHT: dict[str, Callable[[], None]] = {"pdf": _pdf_preflight}
 
 
 def available_formats() -> tuple[str, ...]:
@@ -44,6 +73,7 @@ class BuildOptions:
     force: bool = False  # rebuild even what the manifest says is up to date
     check: bool = False  # build in memory, write nothing, report outputs that differ
     jobs: int | None = None  # worker processes; None: one per CPU
+    lint_appendix: bool = False  # add the plan quality checklist (lint findings) as the last appendix
 
 
 @dataclass
@@ -64,6 +94,36 @@ class SpecOutcome:
     problems: tuple[Diagnostic, ...] = ()
 
 
+class NoProject(OutlookgenError):
+    """No spec named and no project configuration to name them: a command-line mistake."""
+
+
+def with_project(specs: Sequence[str | Path], options: BuildOptions) -> tuple[list[str | Path], BuildOptions]:
+    """Fill what the command line left open from the project configuration (outlookgen.yaml), if any.
+
+    Explicit options win; with no SPEC named, the project's spec globs are
+    used, and without a project configuration that is an error.
+    """
+    from dataclasses import replace
+
+    from outlookgen.config import load_project
+
+    project = load_project()
+    if project is None:
+        if not specs:
+            raise NoProject("no SPEC given and no outlookgen.yaml (or [tool.outlookgen]) found here or above")
+        return list(specs), options
+    chosen = list(specs) or project.spec_files()
+    return chosen, replace(
+        options,
+        formats=options.formats or project.formats,
+        output_dir=options.output_dir or project.output,
+        pack=options.pack or project.template,
+        locale=options.locale or project.locale,
+        jobs=options.jobs or project.jobs,
+    )
+
+
 def discover(paths: Iterable[str | Path]) -> list[Path]:
     """The spec files named on the command line; a folder stands for every spec below it."""
     found: list[Path] = []
@@ -81,13 +141,35 @@ def discover(paths: Iterable[str | Path]) -> list[Path]:
 
 
 def check_formats(formats: Sequence[str]) -> tuple[str, ...]:
-    chosen = tuple(dict.fromkeys(formats)) or available_formats()
+    chosen = tuple(dict.fromkeys(formats)) or tuple(f for f in available_formats() if f not in OPT_IN_FORMATS)
     missing = [f for f in chosen if f not in RENDERERS]
     if missing:
         names = ", ".join(FORMAT_NAMES.get(f, f) for f in missing)
         have = ", ".join(available_formats())
-        raise FeatureUnavailable(f"{names} output is not available yet in this version of outlookgen (available: {have})")
+        raise FeatureUnavailable(
+            f"{names} output is not available yet in this version of outlookgen (available: {have})"
+        )
+    for fmt in chosen:
+        if fmt in PREFLIGHT:
+            PREFLIGHT[fmt]()
     return chosen
+
+
+def _check_lint_appendix(formats: Sequence[str]) -> None:
+    missing = [f for f in formats if f not in LINT_APPENDIX_FORMATS]
+    if missing:
+        names = ", ".join(FORMAT_NAMES.get(f, f) for f in missing)
+        raise FeatureUnavailable(
+            f"the plan quality checklist (--lint-appendix) is not available yet for {names}"
+            f" (available: {', '.join(LINT_APPENDIX_FORMATS)}; choose with -f)"
+        )
+
+
+def _checklist(loaded, outlook, locale: str) -> dict:
+    """The plan quality checklist for --lint-appendix, honouring the spec's x-lint and the project config."""
+    from outlookgen.lint import checklist_for
+
+    return checklist_for(loaded, outlook, lang=locale)
 
 
 def build_spec(spec: Path, formats: Sequence[str], options: BuildOptions) -> SpecOutcome:
@@ -100,7 +182,8 @@ def build_spec(spec: Path, formats: Sequence[str], options: BuildOptions) -> Spe
         pack = resolve_pack(options.pack)
         outlook = build_outlook(loaded.data)
         locale = options.locale or outlook.meta.locale
-        outputs = {fmt: RENDERERS[fmt](outlook, pack, locale) for fmt in formats}
+        extra = {"lint": _checklist(loaded, outlook, locale)} if options.lint_appendix else {}
+        outputs = {fmt: RENDERERS[fmt](outlook, pack, locale, **extra) for fmt in formats}
     except OutlookgenError as exc:
         problems = exc.diagnostics or (Diagnostic(str(spec), 1, 1, "$", str(exc)),)
         return SpecOutcome(spec, problems=tuple(problems))
@@ -121,6 +204,8 @@ def build(
     from outlookgen.packs import resolve_pack
 
     formats = check_formats(options.formats)
+    if options.lint_appendix:
+        _check_lint_appendix(formats)
     spec_paths = discover(specs)
     if not spec_paths:
         raise OutlookgenError("no spec files found (a spec is a .yaml file whose top level has 'outlook:')")
@@ -131,6 +216,7 @@ def build(
             manifest.tree_digest(p.root for p in pack.chain()),
             options.pack or "",
             options.locale or "",
+            "lint-appendix" if options.lint_appendix else "",
             manifest.source_date_epoch(),
         ]
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -13,12 +14,26 @@ from outlookgen.errors import OutlookgenError
 LOCALES = ("en", "zh-CN")
 
 
+def _report(diagnostics, report_format: str = "text") -> None:
+    """Error lines on stderr; in GitHub Actions also annotations, so problems show on the pull request."""
+    from outlookgen.report import as_github, as_text
+
+    if report_format == "github":
+        click.echo(as_github(diagnostics), nl=False)
+        return
+    click.echo(as_text(diagnostics), err=True, nl=False)
+    if os.environ.get("GITHUB_ACTIONS") == "true":
+        click.echo(as_github(diagnostics), nl=False)
+
+
 def _fail(exc: OutlookgenError) -> None:
     """Report a user's mistake as error lines on stderr and exit 1 — never a traceback."""
-    if exc.diagnostics:
-        from outlookgen.report import as_text
+    from outlookgen.build import NoProject
 
-        click.echo(as_text(exc.diagnostics), err=True, nl=False)
+    if isinstance(exc, NoProject):
+        raise click.UsageError(str(exc))  # exit 2: the command line is what is wrong
+    if exc.diagnostics:
+        _report(exc.diagnostics)
     else:
         click.echo(f"outlookgen: error: {exc}", err=True)
     sys.exit(1)
@@ -46,7 +61,7 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("specs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("specs", nargs=-1, type=click.Path(path_type=Path))
 @click.option(
     "-f",
     "--format",
@@ -67,8 +82,13 @@ def main() -> None:
 )
 @click.option("--locale", type=click.Choice(LOCALES), help="Language of labels and dates (overrides meta.locale).")
 @click.option("--force", is_flag=True, help="Rebuild every output, even those that are up to date.")
-@click.option("--check", is_flag=True, help="Write nothing; exit 1 listing every output that is missing or out of date.")
+@click.option(
+    "--check", is_flag=True, help="Write nothing; exit 1 listing every output that is missing or out of date."
+)
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="Build this many specs at once (default: one per CPU).")
+@click.option(
+    "--lint-appendix", is_flag=True, help="Add the plan quality checklist (the lint findings) as the last appendix."
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing on success.")
 def build(
     specs: tuple[Path, ...],
@@ -79,25 +99,36 @@ def build(
     force: bool,
     check: bool,
     jobs: int | None,
+    lint_appendix: bool,
     quiet: bool,
 ) -> None:
     """Validate SPECS and render them. A SPEC may be a folder: every spec below it is built.
 
-    Outputs whose spec, fragments, pack and options have not changed since
-    they were written are skipped (--force rebuilds them).
+    With no SPEC, builds the project described by the nearest outlookgen.yaml
+    (or [tool.outlookgen] in pyproject.toml), whose settings also fill any
+    option not given here. Outputs whose spec, fragments, pack and options
+    have not changed since they were written are skipped (--force rebuilds).
     """
     import time
 
-    from outlookgen.build import BuildOptions
+    from outlookgen.build import BuildOptions, with_project
     from outlookgen.build import build as run_build
 
     options = BuildOptions(
-        formats=formats, output_dir=output_dir, pack=pack, locale=locale, force=force, check=check, jobs=jobs
+        formats=formats,
+        output_dir=output_dir,
+        pack=pack,
+        locale=locale,
+        force=force,
+        check=check,
+        jobs=jobs,
+        lint_appendix=lint_appendix,
     )
     started = time.perf_counter()
     with _Progress(enabled=not quiet) as progress:
         try:
-            result = run_build(specs, options, progress=progress.update)
+            chosen, options = with_project(specs, options)
+            result = run_build(chosen, options, progress=progress.update)
         except OutlookgenError as exc:
             progress.close()
             _fail(exc)
@@ -109,7 +140,9 @@ def build(
     if check:
         click.echo(f"up to date: {result.built_specs} spec(s) checked in {seconds:.1f} s")
     elif result.built_specs + result.skipped_specs > 1 or result.skipped_specs:
-        click.echo(f"built {result.built_specs}, skipped {result.skipped_specs} (up to date), failed 0 in {seconds:.1f} s")
+        click.echo(
+            f"built {result.built_specs}, skipped {result.skipped_specs} (up to date), failed 0 in {seconds:.1f} s"
+        )
 
 
 class _Progress:
@@ -140,24 +173,146 @@ class _Progress:
 
 
 @main.command()
-@click.argument("specs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("specs", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "report_format",
+    type=click.Choice(["text", "json", "github"]),
+    default="text",
+    show_default=True,
+    help="text: error lines on stderr; json: one JSON document on stdout; github: Actions annotations.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing for valid specs.")
-def validate(specs: tuple[Path, ...], quiet: bool) -> None:
-    """Check SPECS against the schema and the reference rules; print every problem."""
-    from outlookgen.build import validate_files
-    from outlookgen.report import as_text
+def validate(specs: tuple[Path, ...], report_format: str, quiet: bool) -> None:
+    """Check SPECS against the schema and the reference rules; print every problem.
 
-    results = validate_files(specs)
+    With no SPEC, checks the specs of the project's outlookgen.yaml.
+    """
+    import json
+
+    from outlookgen.build import BuildOptions, validate_files, with_project
+
+    try:
+        chosen, _ = with_project(specs, BuildOptions())
+    except OutlookgenError as exc:
+        _fail(exc)
+    results = validate_files(chosen)
     if not results:
         _fail(OutlookgenError("no spec files found (a spec is a .yaml file whose top level has 'outlook:')"))
-    failed = False
-    for spec, problems in results:
-        if problems:
-            failed = True
-            click.echo(as_text(problems), err=True, nl=False)
-        elif not quiet:
-            click.echo(f"{spec}: valid")
+    failed = any(problems for _, problems in results)
+    if report_format == "json":
+        from dataclasses import asdict
+
+        document = [
+            {"file": str(spec), "valid": not problems, "problems": [asdict(p) for p in problems]}
+            for spec, problems in results
+        ]
+        click.echo(json.dumps(document, ensure_ascii=False, indent=2))
+    else:
+        for spec, problems in results:
+            if problems:
+                _report(problems, report_format)
+            elif not quiet and report_format == "text":
+                click.echo(f"{spec}: valid")
     sys.exit(1 if failed else 0)
+
+
+def _split_rules(_ctx, _param, values: tuple[str, ...]) -> tuple[str, ...]:
+    from outlookgen.lint import UnknownSelector, resolve_selectors
+
+    selectors = tuple(part.strip() for value in values for part in value.split(",") if part.strip())
+    try:
+        resolve_selectors(selectors)
+    except UnknownSelector as exc:
+        raise click.BadParameter(str(exc)) from None
+    return selectors
+
+
+@main.command()
+@click.argument("specs", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--fail-on",
+    type=click.Choice(["error", "warning", "info"]),
+    help="Exit 1 when a finding is at least this severe. Default: the project config's, else error.",
+)
+@click.option(
+    "--format",
+    "report_format",
+    type=click.Choice(["text", "json", "github"]),
+    default="text",
+    show_default=True,
+    help="text: finding lines on stdout; json: one JSON document; github: Actions annotations.",
+)
+@click.option(
+    "--select",
+    multiple=True,
+    callback=_split_rules,
+    metavar="CODES",
+    help="Only these rules (codes, names or prefixes such as OG3; comma-separated).",
+)
+@click.option(
+    "--ignore",
+    multiple=True,
+    callback=_split_rules,
+    metavar="CODES",
+    help="Skip these rules (codes, names or prefixes; comma-separated).",
+)
+@click.option("--lang", type=click.Choice(LOCALES), help="Language of the messages (default: each spec's meta.locale).")
+@click.option("--explain", "explain_rule", metavar="CODE", help="Print what a rule checks and why, then exit.")
+def lint(
+    specs: tuple[Path, ...],
+    fail_on: str | None,
+    report_format: str,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    lang: str | None,
+    explain_rule: str | None,
+) -> None:
+    """Check SPECS for plan-quality pitfalls; every finding has a rule code and a fix hint.
+
+    With no SPEC, lints the specs of the project's outlookgen.yaml. Rules are
+    listed in docs/lint-rules.md; --explain CODE prints one.
+    """
+    from outlookgen.lint import LintOptions, UnknownSelector, explain, lint_files
+
+    if explain_rule:
+        try:
+            click.echo(explain(explain_rule, lang or "en"), nl=False)
+        except UnknownSelector as exc:
+            raise click.BadParameter(str(exc), param_hint="--explain") from None
+        return
+    from outlookgen.build import BuildOptions, with_project
+
+    try:
+        chosen, _ = with_project(specs, BuildOptions())
+        report = lint_files(chosen, LintOptions(select=select, ignore=ignore, lang=lang))
+    except OutlookgenError as exc:
+        _fail(exc)
+    if not report.results:
+        _fail(OutlookgenError("no spec files found (a spec is a .yaml file whose top level has 'outlook:')"))
+    _print_lint(report, report_format)
+    sys.exit(1 if report.fails(fail_on or report.config_fail_on or "error") else 0)
+
+
+def _print_lint(report, report_format: str) -> None:
+    from outlookgen.report import as_github, as_text, lint_json
+
+    if report_format == "json":
+        click.echo(lint_json(report), nl=False)
+    elif report_format == "github":
+        click.echo(as_github([*report.problems, *report.findings]), nl=False)
+    else:
+        if report.problems:
+            _report(report.problems)
+        click.echo(as_text(report.findings), nl=False)
+        if os.environ.get("GITHUB_ACTIONS") == "true":
+            click.echo(as_github(report.findings), nl=False)
+        counts = report.counts()
+        click.echo(
+            f"{len(report.results)} spec(s) linted: {counts['error']} error(s), "
+            f"{counts['warning']} warning(s), {counts['info']} info",
+            err=True,
+        )
 
 
 @main.command()
@@ -167,19 +322,80 @@ def validate(specs: tuple[Path, ...], quiet: bool) -> None:
 )
 @click.option("--force", is_flag=True, help="Overwrite PATH if it exists.")
 def init(path: Path, locale: str, force: bool) -> None:
-    """Write a commented starter spec that validates and builds as it is."""
+    """Write a commented starter spec that validates and builds as it is.
+
+    Also writes outlook.schema.json beside it, which the spec's first line
+    points editors at for completion and checking.
+    """
     from outlookgen.starter import write_starter
 
     try:
-        write_starter(path, locale, force=force)
+        written = write_starter(path, locale, force=force)
     except OutlookgenError as exc:
         _fail(exc)
-    click.echo(f"wrote {path}; next: outlookgen build {path}")
+    for output in written:
+        click.echo(f"wrote {output}")
+    click.echo(f"next: outlookgen build {path}")
 
 
 @main.command()
-def schema() -> None:
+@click.argument("specs", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "-f", "--format", "formats", multiple=True, callback=_split_formats, help="Output formats (as for build)."
+)
+@click.option("-o", "--output", "output_dir", type=click.Path(file_okay=False, path_type=Path), help="Output folder.")
+@click.option("-t", "--template", "pack", metavar="PACK", help="Template pack: a built-in name or a pack folder.")
+@click.option("--locale", type=click.Choice(LOCALES), help="Language of labels and dates (overrides meta.locale).")
+def watch(
+    specs: tuple[Path, ...], formats: tuple[str, ...], output_dir: Path | None, pack: str | None, locale: str | None
+) -> None:
+    """Build SPECS (or the project), then rebuild on every save until Ctrl-C."""
+    from outlookgen import watch as watching
+    from outlookgen.build import BuildOptions, with_project
+    from outlookgen.build import build as run_build
+    from outlookgen.config import find_config
+    from outlookgen.packs import resolve_pack
+
+    try:
+        watching.require_watchfiles()
+        chosen, options = with_project(
+            specs, BuildOptions(formats=formats, output_dir=output_dir, pack=pack, locale=locale)
+        )
+        roots = [p.root for p in resolve_pack(options.pack).chain()]
+    except OutlookgenError as exc:
+        _fail(exc)
+    folders = watching.watched_folders([Path(s) for s in chosen], roots, find_config())
+
+    def rebuild() -> None:
+        result = run_build(chosen, options)
+        for path in result.written:
+            click.echo(f"wrote {path}")
+        click.echo(f"built {result.built_specs}, skipped {result.skipped_specs}; watching for changes (Ctrl-C stops)")
+
+    def report(exc: OutlookgenError) -> None:
+        if exc.diagnostics:
+            _report(exc.diagnostics)
+        else:
+            click.echo(f"outlookgen: error: {exc}", err=True)
+
+    ignore = [options.output_dir] if options.output_dir else []
+    watching.watch(rebuild, report, folders, ignore=ignore)
+
+
+@main.command()
+@click.option(
+    "-o", "--output", type=click.Path(path_type=Path), help="Write the schema to this file (or folder) instead."
+)
+def schema(output: Path | None) -> None:
     """Print the spec format's JSON Schema (for editors and other tools)."""
     from outlookgen.resources import schema_text
 
-    click.echo(schema_text(), nl=False)
+    if output is None:
+        click.echo(schema_text(), nl=False)
+        return
+    from outlookgen.starter import write_schema
+
+    try:
+        click.echo(f"wrote {write_schema(output)}")
+    except OutlookgenError as exc:
+        _fail(exc)

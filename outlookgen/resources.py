@@ -35,10 +35,10 @@ def schema_path() -> Path:
     return data_dir("schemas") / "outlook.schema.json"
 
 
-@lru_cache(maxsize=1)
-def schema() -> dict[str, Any]:
-    """The spec format's JSON Schema (parsed once per process)."""
-    return json.loads(schema_path().read_text(encoding="utf-8"))
+@lru_cache(maxsize=4)
+def schema(name: str = "outlook.schema.json") -> dict[str, Any]:
+    """A packaged JSON Schema, parsed once per process (default: the spec format's)."""
+    return json.loads((data_dir("schemas") / name).read_text(encoding="utf-8"))
 
 
 def schema_text() -> str:

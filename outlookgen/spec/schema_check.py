@@ -23,21 +23,24 @@ _PATTERN_HINTS = {
 }
 
 
-@lru_cache(maxsize=1)
-def _validator():
+SPEC_SCHEMA = "outlook.schema.json"
+
+
+@lru_cache(maxsize=4)
+def _validator(name: str = SPEC_SCHEMA):
     # Imported here: jsonschema costs ~50 ms to import and only validation needs it.
     from jsonschema import Draft202012Validator
 
     from outlookgen.resources import schema
 
-    return Draft202012Validator(schema(), format_checker=Draft202012Validator.FORMAT_CHECKER)
+    return Draft202012Validator(schema(name), format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 
-def schema_problems(spec: LoadedSpec) -> list[Diagnostic]:
-    """Every schema violation in the spec, located and worded for people."""
+def schema_problems(spec: LoadedSpec, schema_name: str = SPEC_SCHEMA) -> list[Diagnostic]:
+    """Every violation of a packaged schema (the spec format's by default), located and worded for people."""
     found: dict[tuple, tuple[int, Diagnostic]] = {}
     suggested: set[tuple[tuple, str]] = set()  # (mapping path, key) an unknown key was taken for
-    for error in _validator().iter_errors(spec.data):
+    for error in _validator(schema_name).iter_errors(spec.data):
         for path, message, at_key in _translate(error, spec):
             if _already_reported(path, spec.reported):
                 continue
