@@ -383,6 +383,21 @@ def watch(
 
 
 @main.command()
+@click.argument("spec", type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="The .ics file (or a folder). Default: beside the spec.")
+@click.option("-t", "--template", "pack", metavar="PACK", help="Template pack whose labels name the events.")
+@click.option("--locale", type=click.Choice(LOCALES), help="Language of event names (overrides meta.locale).")
+def ics(spec: Path, output: Path | None, pack: str | None, locale: str | None) -> None:
+    """Write SPEC's milestones and review meetings as an iCalendar (.ics) file."""
+    from outlookgen.ics import write_calendar
+
+    try:
+        click.echo(f"wrote {write_calendar(spec, output, pack=pack, locale=locale)}")
+    except OutlookgenError as exc:
+        _fail(exc)
+
+
+@main.command()
 @click.option(
     "-o", "--output", type=click.Path(path_type=Path), help="Write the schema to this file (or folder) instead."
 )
