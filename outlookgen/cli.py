@@ -383,8 +383,39 @@ def watch(
 
 
 @main.command()
+@click.argument("old", type=click.Path(path_type=Path))
+@click.argument("new", type=click.Path(path_type=Path))
+@click.option(
+    "-f", "--format", "fmt", type=click.Choice(["text", "md"]), default="text", show_default=True, help="Report format."
+)
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report here instead of stdout."
+)
+@click.option("-t", "--template", "pack", metavar="PACK", help="Template pack (labels and layout).")
+@click.option("--locale", type=click.Choice(LOCALES), help="Language of the report (default: the new spec's).")
+def diff(old: Path, new: Path, fmt: str, output: Path | None, pack: str | None, locale: str | None) -> None:
+    """Report what changed from OLD to NEW: objectives, scope, schedule slips, owners, budget, risks, KPIs."""
+    from outlookgen.diff import diff_files
+
+    try:
+        report = diff_files(old, new, fmt=fmt, pack=pack, locale=locale)
+        if output is not None:
+            from outlookgen import writer
+
+            writer.commit({output: report.encode("utf-8")})
+    except OutlookgenError as exc:
+        _fail(exc)
+    if output is None:
+        click.echo(report, nl=False)
+    else:
+        click.echo(f"wrote {output}")
+
+
+@main.command()
 @click.argument("spec", type=click.Path(path_type=Path))
-@click.option("-o", "--output", type=click.Path(path_type=Path), help="The .ics file (or a folder). Default: beside the spec.")
+@click.option(
+    "-o", "--output", type=click.Path(path_type=Path), help="The .ics file (or a folder). Default: beside the spec."
+)
 @click.option("-t", "--template", "pack", metavar="PACK", help="Template pack whose labels name the events.")
 @click.option("--locale", type=click.Choice(LOCALES), help="Language of event names (overrides meta.locale).")
 def ics(spec: Path, output: Path | None, pack: str | None, locale: str | None) -> None:

@@ -11,7 +11,7 @@ from outlookgen.model import Outlook
 from outlookgen.packs import Pack
 from outlookgen.render import environment
 from outlookgen.render.context import build_context
-from outlookgen.render.markdown_text import md_block, md_cell, md_inline
+from outlookgen.render.markdown_text import _escape_text, md_block, md_cell, md_inline
 from outlookgen.render.mermaid import gantt
 from outlookgen.spec.scalars import as_text
 
@@ -41,6 +41,11 @@ def _bullets(items: Any) -> Markup:
     return Markup("\n".join(out) + "\n") if out else Markup("")
 
 
+def _label(value: Any) -> Markup:
+    """A separator or label from the pack used mid-line (": ", "、"): escaped, spaces kept."""
+    return Markup(_escape_text(_text(value)))
+
+
 def _heading(value: Any) -> Markup:
     # A heading is one line: soft breaks in the source become spaces.
     return md_inline(" ".join(_text(value).split()))
@@ -64,6 +69,7 @@ FILTERS = {
     "bullets": _bullets,
     "heading": _heading,
     "email": _email,
+    "label": _label,
 }
 
 
