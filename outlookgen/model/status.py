@@ -1,0 +1,111 @@
+"""Where the plan stands on a given day: progress per phase, late tasks, KPIs on or off track.
+
+Computed from tasks' ``status``/``progress`` and KPIs' ``actuals``; the as-of
+day defaults to ``meta.date`` (the version's date), so the same spec always
+gives the same status — never the clock's today.
+
+Rules (documented in docs/spec-format.md):
+- a task's progress is its ``progress``, else 100 when ``done``, else 0;
+  cancelled tasks count for nothing;
+- a phase's progress is its tasks' progress weighted by duration (a
+  0-duration task weighs as one unit);
+- a task is *late* when its last day is before the as-of day and it is not
+  done or cancelled ("overdue"), or its first day is before the as-of day and
+  it is still ``planned`` ("not started"); ``blocked`` tasks are always listed;
+- lateness needs calendar dates (``roadmap.start``); without them only
+  blocked tasks are listed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from outlookgen.model.outlook import Kpi, Outlook, Phase, Task
+
+_CLOSED = ("done", "cancelled")
+
+
+@dataclass(frozen=True)
+class PhaseProgress:
+    phase: Phase
+    percent: float  # 0–100, weighted by duration
+    done: int  # tasks done
+    total: int  # tasks that count (not cancelled)
+
+
+@dataclass(frozen=True)
+class LateTask:
+    task: Task
+    reason: str  # overdue | not_started | blocked
+    days: int  # days past its end (overdue) or start (not started); 0 for blocked
+
+
+@dataclass(frozen=True)
+class StatusView:
+    as_of: date
+    unit: int | None  # the planning unit the as-of day falls in (None without roadmap.start)
+    overall: float
+    phases: tuple[PhaseProgress, ...]
+    late: tuple[LateTask, ...]
+    kpis: tuple[Kpi, ...]
+
+    @property
+    def has_progress(self) -> bool:
+        """True when the spec reports any progress at all (else a status view says nothing)."""
+        return any(p.percent for p in self.phases) or bool(self.late) or any(k.actuals for k in self.kpis)
+
+
+def task_progress(task: Task) -> float:
+    if task.progress is not None:
+        return float(task.progress)
+    return 100.0 if task.status == "done" else 0.0
+
+
+def _weight(task: Task) -> int:
+    return max(task.duration, 1)
+
+
+def _percent(tasks: list[Task]) -> float:
+    counted = [t for t in tasks if t.status != "cancelled"]
+    total = sum(_weight(t) for t in counted)
+    if not total:
+        return 0.0
+    return sum(_weight(t) * task_progress(t) for t in counted) / total
+
+
+def status_view(outlook: Outlook, as_of: date | None = None) -> StatusView:
+    road = outlook.roadmap
+    day = as_of or outlook.meta.date
+    unit = None
+    if road.start is not None:
+        days = 7 if road.unit == "week" else 1
+        unit = (day - road.start).days // days + 1
+    phases = tuple(
+        PhaseProgress(
+            phase=p,
+            percent=_percent(list(p.tasks)),
+            done=sum(1 for t in p.tasks if t.status == "done"),
+            total=sum(1 for t in p.tasks if t.status != "cancelled"),
+        )
+        for p in road.phases
+    )
+    late: list[LateTask] = []
+    for task in road.tasks:
+        if task.status == "blocked":
+            late.append(LateTask(task, "blocked", 0))
+        elif task.status in _CLOSED or task.start_date is None or task.end_date is None:
+            continue
+        elif task.end_date < day:
+            late.append(LateTask(task, "overdue", (day - task.end_date).days))
+        elif task.status == "planned" and task.start_date < day:
+            late.append(LateTask(task, "not_started", (day - task.start_date).days))
+    late.sort(key=lambda x: (-x.days, x.task.start))
+    return StatusView(
+        as_of=day,
+        unit=unit,
+        overall=_percent(list(road.tasks)),
+        phases=phases,
+        late=tuple(late),
+        kpis=outlook.evaluation.kpis,
+    )
