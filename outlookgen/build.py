@@ -31,6 +31,12 @@ def _render_html(outlook, pack, locale: str) -> bytes:
     return render_html(outlook, pack, locale).encode("utf-8")
 
 
+def _render_docx(outlook, pack, locale: str, lint=None) -> bytes:
+    from outlookgen.render.docx import render_docx
+
+    return render_docx(outlook, pack, locale, lint=lint)
+
+
 def _render_pdf(outlook, pack, locale: str) -> bytes:
     from outlookgen.render.pdf import render_pdf
 
@@ -53,7 +59,9 @@ RENDERER_MODULES = {
 
 # Formats this version can write. A format listed in FORMATS but missing here
 # is answered with a clear "not available yet" instead of a traceback.
-RENDERERS: dict[str, Callable[..., bytes]] = {"md": _render_md, "html": _render_html, "pdf": _render_pdf}
+RENDERERS: dict[str, Callable[..., bytes]] = {
+    "md": _render_md,
+}
 # Renderers that take ``lint=`` (the plan quality checklist) for --lint-appendix.
 LINT_APPENDIX_FORMATS = ("md",)
 # Checks run once before any spec is read, for formats that need something optional.

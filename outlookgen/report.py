@@ -31,8 +31,37 @@ def as_github(diagnostics: Iterable[Diagnostic]) -> str:
         level = {"error": "error", "warning": "warning"}.get(d.severity, "notice")
         props = f"file={_escape_github(d.file, prop=True)},line={d.line},col={d.column}"
         title = f"{d.code} {d.path}".strip()
-        lines.append(f"::{level} {props},title={_escape_github(title, prop=True)}::{_escape_github(d.message)}\n")
+        hint = getattr(d, "hint", "")  # lint findings carry a fix hint
+        message = f"{d.message} (hint: {hint})" if hint else d.message
+        lines.append(f"::{level} {props},title={_escape_github(title, prop=True)}::{_escape_github(message)}\n")
     return "".join(lines)
+
+
+def lint_json(report) -> str:
+    """A lint report as one JSON document: per spec its problems and findings, then the totals."""
+    specs = [
+        {
+            "file": str(result.spec),
+            "valid": result.valid,
+            "problems": [asdict(p) for p in result.problems],
+            "findings": [_finding(f) for f in result.findings],
+        }
+        for result in report.results
+    ]
+    document = {
+        "specs": specs,
+        "config": {"file": str(report.config_path), "problems": [asdict(p) for p in report.config_problems]}
+        if report.config_path
+        else None,
+        "counts": report.counts(),
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def _finding(finding) -> dict:
+    data = asdict(finding)
+    data.pop("lang", None)
+    return data
 
 
 REPORTERS = {"text": as_text, "json": as_json, "github": as_github}

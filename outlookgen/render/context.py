@@ -29,11 +29,16 @@ def _iso(value: date | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def build_context(outlook: Outlook, labels: Mapping[str, Any], locale: str) -> dict[str, Any]:
+def build_context(
+    outlook: Outlook, labels: Mapping[str, Any], locale: str, *, lint: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
     """Everything the templates of any format need to lay out one outlook.
 
     ``locale`` is the document's language (``meta.locale`` unless the command
     line overrides it); ``labels`` are the pack's words for that locale.
+    ``lint`` is the plan quality checklist (``outlookgen.lint.checklist``)
+    when the build asks for it (``--lint-appendix``); the ``lint`` key is
+    None otherwise.
     """
     road = outlook.roadmap
     w = Wording(labels, road.unit)
@@ -54,6 +59,7 @@ def build_context(outlook: Outlook, labels: Mapping[str, Any], locale: str) -> d
         "evolution": _evolution(outlook, w),
         "appendices": [{"title": a.title, "body": a.body} for a in outlook.appendices],
         "extra": _extra(outlook),
+        "lint": _lint(lint, labels) if lint is not None else None,
     }
 
 
@@ -332,6 +338,9 @@ def _budget(b, w: Wording) -> dict[str, Any] | None:
     def share(amount: float) -> str:
         return w.percent(100.0 * amount / b.total) if b.total else ""
 
+    def share_number(amount: float) -> float:
+        return round(100.0 * amount / b.total, 2) if b.total else 0.0
+
     return {
         "currency": cur,
         "lines": [
@@ -357,6 +366,7 @@ def _budget(b, w: Wording) -> dict[str, Any] | None:
                 "amount": a,
                 "amount_text": w.money(a, cur),
                 "share_text": share(a),
+                "share": share_number(a),
             }
             for c, a in b.by_category
         ],
@@ -367,6 +377,7 @@ def _budget(b, w: Wording) -> dict[str, Any] | None:
                 "amount": a,
                 "amount_text": w.money(a, cur),
                 "share_text": share(a),
+                "share": share_number(a),
             }
             for p, a in b.by_phase
         ],
@@ -533,3 +544,40 @@ def _evolution(o: Outlook, w: Wording) -> list[dict[str, Any]]:
             }
         )
     return out
+
+
+def _lint(lint: Mapping[str, Any], labels: Mapping[str, Any]) -> dict[str, Any]:
+    """The checklist with its statuses and severities worded in the document's language."""
+    words = labels.get("lint") or {}
+    status = words.get("status") or {}
+    severity = words.get("severity_names") or {}
+
+    def worded(template_key: str, **values: Any) -> str:
+        template = words.get(template_key) or ""
+        for key, value in values.items():
+            template = template.replace("{" + key + "}", str(value))
+        return template
+
+    rules = []
+    for rule in lint["rules"]:
+        result = status.get(rule["status"], rule["status"])
+        if rule["status"] == "failed":
+            result = worded("failed_count", count=rule["count"]) or result
+        rules.append({**rule, "severity_text": severity.get(rule["severity"], rule["severity"]), "result_text": result})
+    findings = [{**f, "severity_text": severity.get(f["severity"], f["severity"])} for f in lint["findings"]]
+    counts = lint["counts"]
+    return {
+        **lint,
+        "rules": rules,
+        "findings": findings,
+        "summary_text": worded(
+            "summary",
+            checked=lint["checked"],
+            passed=lint["passed"],
+            failed=lint["failed"],
+            errors=counts["error"],
+            warnings=counts["warning"],
+            infos=counts["info"],
+        ),
+        "disabled_text": worded("disabled_note", disabled=lint["disabled"]) if lint["disabled"] else "",
+    }

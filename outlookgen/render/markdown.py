@@ -73,9 +73,10 @@ FILTERS = {
 }
 
 
-def render_markdown(outlook: Outlook, pack: Pack, locale: str) -> str:
+def render_markdown(outlook: Outlook, pack: Pack, locale: str, *, lint: dict[str, Any] | None = None) -> str:
+    """The Markdown document; ``lint`` (the plan quality checklist) adds its appendix."""
     labels = pack.labels(locale)
-    context = build_context(outlook, labels, locale)
+    context = build_context(outlook, labels, locale, lint=lint)
     context["L"] = labels
     context["gantt_mermaid"] = Markup(
         gantt(
