@@ -61,6 +61,8 @@ RENDERER_MODULES = {
 # is answered with a clear "not available yet" instead of a traceback.
 RENDERERS: dict[str, Callable[..., bytes]] = {
     "md": _render_md,
+    "html": _render_html,
+    "pdf": _render_pdf,
 }
 # Renderers that take ``lint=`` (the plan quality checklist) for --lint-appendix.
 LINT_APPENDIX_FORMATS = ("md",)

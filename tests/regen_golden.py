@@ -15,7 +15,7 @@ sys.path.insert(0, str(ROOT))
 from outlookgen.build import BuildOptions, build  # noqa: E402
 
 GOLDEN = ROOT / "tests" / "golden"
-FORMATS = ("md",)
+FORMATS = ("md", "html")
 
 
 def main() -> None:
