@@ -6,6 +6,7 @@ import contextlib
 import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from outlookgen import writer
@@ -19,28 +20,30 @@ FORMAT_NAMES = {"md": "Markdown", "html": "HTML", "docx": "Word (.docx)", "pdf":
 OPT_IN_FORMATS = ("pdf",)
 
 
-def _render_md(outlook, pack, locale: str, lint=None) -> bytes:
+# Every renderer takes (outlook, pack, locale, extras) — extras being a
+# render.context.Extras: the lint checklist, the status day, the previous version.
+def _render_md(outlook, pack, locale: str, extras) -> bytes:
     from outlookgen.render.markdown import render_markdown
 
-    return render_markdown(outlook, pack, locale, lint=lint).encode("utf-8")
+    return render_markdown(outlook, pack, locale, extras=extras).encode("utf-8")
 
 
-def _render_html(outlook, pack, locale: str) -> bytes:
+def _render_html(outlook, pack, locale: str, extras) -> bytes:
     from outlookgen.render.html import render_html
 
-    return render_html(outlook, pack, locale).encode("utf-8")
+    return render_html(outlook, pack, locale, extras=extras).encode("utf-8")
 
 
-def _render_docx(outlook, pack, locale: str, lint=None) -> bytes:
+def _render_docx(outlook, pack, locale: str, extras) -> bytes:
     from outlookgen.render.docx import render_docx
 
-    return render_docx(outlook, pack, locale, lint=lint)
+    return render_docx(outlook, pack, locale, extras=extras)
 
 
-def _render_pdf(outlook, pack, locale: str) -> bytes:
+def _render_pdf(outlook, pack, locale: str, extras) -> bytes:
     from outlookgen.render.pdf import render_pdf
 
-    return render_pdf(outlook, pack, locale)
+    return render_pdf(outlook, pack, locale, extras=extras)
 
 
 def _pdf_preflight() -> None:
@@ -65,7 +68,7 @@ RENDERERS: dict[str, Callable[..., bytes]] = {
     "pdf": _render_pdf,
 }
 # Renderers that take ``lint=`` (the plan quality checklist) for --lint-appendix.
-LINT_APPENDIX_FORMATS = ("md",)
+LINT_APPENDIX_FORMATS = ("md", "html", "pdf")
 # Checks run once before any spec is read, for formats that need something optional.
 PREFLIGHT: dict[str, Callable[[], None]] = {"pdf": _pdf_preflight}
 
@@ -84,6 +87,8 @@ class BuildOptions:
     check: bool = False  # build in memory, write nothing, report outputs that differ
     jobs: int | None = None  # worker processes; None: one per CPU
     lint_appendix: bool = False  # add the plan quality checklist (lint findings) as the last appendix
+    as_of: date | None = None  # the day the status view is for (default: each spec's meta.date)
+    changes_since: Path | None = None  # an older version of the spec: add "Changes since version X"
 
 
 @dataclass
@@ -186,18 +191,29 @@ def build_spec(spec: Path, formats: Sequence[str], options: BuildOptions) -> Spe
     """Validate one spec and render it in every format, in memory (runs in a worker process)."""
     from outlookgen.model import build_outlook
     from outlookgen.packs import resolve_pack
+    from outlookgen.render.context import Extras
 
     try:
         loaded = load_valid(spec)
         pack = resolve_pack(options.pack)
         outlook = build_outlook(loaded.data)
         locale = options.locale or outlook.meta.locale
-        extra = {"lint": _checklist(loaded, outlook, locale)} if options.lint_appendix else {}
-        outputs = {fmt: RENDERERS[fmt](outlook, pack, locale, **extra) for fmt in formats}
+        previous = None
+        if options.changes_since is not None:
+            previous = build_outlook(load_valid(options.changes_since).data)
+        extras = Extras(
+            lint=_checklist(loaded, outlook, locale) if options.lint_appendix else None,
+            as_of=options.as_of,
+            previous=previous,
+        )
+        outputs = {fmt: RENDERERS[fmt](outlook, pack, locale, extras) for fmt in formats}
     except OutlookgenError as exc:
         problems = exc.diagnostics or (Diagnostic(str(spec), 1, 1, "$", str(exc)),)
         return SpecOutcome(spec, problems=tuple(problems))
-    return SpecOutcome(spec, outputs=outputs, dependencies=loaded.includes)
+    dependencies = loaded.includes
+    if options.changes_since is not None:
+        dependencies = (*dependencies, str(Path(options.changes_since).resolve()))
+    return SpecOutcome(spec, outputs=outputs, dependencies=dependencies)
 
 
 def build(
@@ -227,6 +243,8 @@ def build(
             options.pack or "",
             options.locale or "",
             "lint-appendix" if options.lint_appendix else "",
+            options.as_of.isoformat() if options.as_of else "",
+            str(Path(options.changes_since).resolve()) if options.changes_since else "",
             manifest.source_date_epoch(),
         ]
     )

@@ -89,6 +89,16 @@ def main() -> None:
 @click.option(
     "--lint-appendix", is_flag=True, help="Add the plan quality checklist (the lint findings) as the last appendix."
 )
+@click.option(
+    "--as-of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Day the status view is for, YYYY-MM-DD (default: each spec's meta.date).",
+)
+@click.option(
+    "--changes-since",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="An older version of the spec: add a 'Changes since version X' section.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing on success.")
 def build(
     specs: tuple[Path, ...],
@@ -100,6 +110,8 @@ def build(
     check: bool,
     jobs: int | None,
     lint_appendix: bool,
+    as_of,
+    changes_since: Path | None,
     quiet: bool,
 ) -> None:
     """Validate SPECS and render them. A SPEC may be a folder: every spec below it is built.
@@ -123,6 +135,8 @@ def build(
         check=check,
         jobs=jobs,
         lint_appendix=lint_appendix,
+        as_of=as_of.date() if as_of else None,
+        changes_since=changes_since,
     )
     started = time.perf_counter()
     with _Progress(enabled=not quiet) as progress:

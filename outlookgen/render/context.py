@@ -10,6 +10,7 @@ filters turn the inline Markdown subset into each format's markup).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -29,23 +30,46 @@ def _iso(value: date | None) -> str | None:
     return value.isoformat() if value else None
 
 
+@dataclass(frozen=True)
+class Extras:
+    """Optional parts of a document that the command line asks for."""
+
+    lint: Mapping[str, Any] | None = None  # the plan quality checklist (--lint-appendix)
+    as_of: date | None = None  # the day the status view is for (--as-of; default meta.date)
+    previous: Outlook | None = None  # the version to report changes since (--changes-since)
+
+
 def build_context(
-    outlook: Outlook, labels: Mapping[str, Any], locale: str, *, lint: Mapping[str, Any] | None = None
+    outlook: Outlook,
+    labels: Mapping[str, Any],
+    locale: str,
+    *,
+    lint: Mapping[str, Any] | None = None,
+    extras: Extras | None = None,
 ) -> dict[str, Any]:
     """Everything the templates of any format need to lay out one outlook.
 
     ``locale`` is the document's language (``meta.locale`` unless the command
     line overrides it); ``labels`` are the pack's words for that locale.
-    ``lint`` is the plan quality checklist (``outlookgen.lint.checklist``)
-    when the build asks for it (``--lint-appendix``); the ``lint`` key is
-    None otherwise.
+    ``extras`` carries what the build asked for: the plan quality checklist
+    (``lint`` key, None otherwise), the status view's day and the version to
+    compare with (``changes`` key, None otherwise). ``status`` is always
+    there; templates show it when ``status.has_progress``.
     """
+    extras = extras or Extras(lint=lint)
     road = outlook.roadmap
     w = Wording(labels, road.unit)
+    changes = None
+    meta = _meta(outlook, w)
+    if extras.previous is not None:
+        from outlookgen.diff import compare, report_context
+
+        changes = report_context(compare(extras.previous, outlook, labels), labels)
+        _add_revision_row(meta, outlook, extras.previous, changes, w)
     return {
         "locale": locale,
         "labels": labels,
-        "meta": _meta(outlook, w),
+        "meta": meta,
         "background": _background(outlook),
         "drivers": _drivers(outlook, w),
         "objectives": _objectives(outlook, w),
@@ -59,7 +83,81 @@ def build_context(
         "evolution": _evolution(outlook, w),
         "appendices": [{"title": a.title, "body": a.body} for a in outlook.appendices],
         "extra": _extra(outlook),
-        "lint": _lint(lint, labels) if lint is not None else None,
+        "lint": _lint(extras.lint, labels) if extras.lint is not None else None,
+        "status": _status(outlook, w, extras.as_of),
+        "changes": changes,
+    }
+
+
+def _add_revision_row(meta: dict[str, Any], outlook: Outlook, previous: Outlook, changes: dict, w: Wording) -> None:
+    """A row for this version in the revision table, when the author has not written one yet."""
+    if any(r["version"] == meta["version"] for r in meta["revisions"]):
+        return
+    author = outlook.meta.prepared_by[0].name if outlook.meta.prepared_by else None
+    meta["revisions"].append(
+        {
+            "version": meta["version"],
+            "date": meta["date"],
+            "date_text": w.date(outlook.meta.date, short=True),
+            "author": author,
+            "changes": w.labels["status_view"]["revision"].format(summary=changes["summary"], title=changes["title"]),
+            "extra": {},
+        }
+    )
+
+
+def _status(o: Outlook, w: Wording, as_of: date | None) -> dict[str, Any]:
+    """Where the plan stands on the as-of day (outlookgen.model.status)."""
+    from outlookgen.model.status import status_view
+
+    view = status_view(o, as_of)
+    words = w.labels["status_view"]
+    reasons = words["reasons"]
+    return {
+        "as_of": view.as_of.isoformat(),
+        "as_of_text": w.date(view.as_of),
+        "title": words["title"].format(date=w.date(view.as_of)),
+        "unit": view.unit,
+        "unit_text": w.unit(view.unit) if view.unit and view.unit >= 1 else "",
+        "has_progress": view.has_progress,
+        "overall": round(view.overall, 1),
+        "overall_text": w.percent(view.overall, digits=0),
+        "phases": [
+            {
+                "id": p.phase.id,
+                "name": p.phase.name,
+                "percent": round(p.percent, 1),
+                "percent_text": w.percent(p.percent, digits=0),
+                "done": p.done,
+                "total": p.total,
+                "done_text": words["done_of"].format(done=p.done, total=p.total),
+            }
+            for p in view.phases
+        ],
+        "late": [
+            {
+                "id": x.task.id,
+                "name": x.task.name,
+                "reason": x.reason,
+                "reason_text": reasons[x.reason].format(days=x.days),
+                "days": x.days,
+                "owner_text": _owner_text(x.task.owner),
+                "when_text": _task_when(x.task, w),
+                "dates_text": w.date_range(x.task.start_date, x.task.end_date),
+            }
+            for x in view.late
+        ],
+        "kpis": [
+            {
+                "id": k.id,
+                "name": k.name,
+                "target": k.target.raw,
+                "latest_text": w.with_note(str(_plain(k.latest.value)), k.latest.period) if k.latest else "",
+                "status": k.status,
+                "status_text": w.labels["kpi_status"].get(k.status, k.status),
+            }
+            for k in view.kpis
+        ],
     }
 
 

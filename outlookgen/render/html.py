@@ -22,7 +22,7 @@ from outlookgen.model import Outlook
 from outlookgen.packs import Pack
 from outlookgen.render import environment
 from outlookgen.render.brand import Brand, load_brand
-from outlookgen.render.context import build_context
+from outlookgen.render.context import Extras, build_context
 from outlookgen.render.formatting import Wording
 from outlookgen.render.html_text import html_block, html_inline
 from outlookgen.render.markup import Paragraph, parse_block, parse_inline, plain_text
@@ -227,9 +227,9 @@ def _charts(context: dict[str, Any], brand: Brand, phase_index: dict[str, int]) 
     }
 
 
-def build_html_context(outlook: Outlook, pack: Pack, locale: str, env) -> dict[str, Any]:
+def build_html_context(outlook: Outlook, pack: Pack, locale: str, env, extras: Extras | None = None) -> dict[str, Any]:
     labels = pack.labels(locale)
-    context = build_context(outlook, labels, locale)
+    context = build_context(outlook, labels, locale, extras=extras)
     context["L"] = labels
     brand = load_brand(pack)
     phase_ids = [p.id for p in outlook.roadmap.phases]
@@ -243,7 +243,14 @@ def build_html_context(outlook: Outlook, pack: Pack, locale: str, env) -> dict[s
         "logo": Markup(escape(brand.logo)) if brand.logo else None,
         "toc": Markup(_TOC_MARKER),
         "phase_class": {pid: f"og-phase-{i + 1}" for i, pid in enumerate(phase_ids)},
-        "gantt": gantt_svg(outlook, wording, labels, brand, title=labels["step3"]["gantt"]),
+        "gantt": gantt_svg(
+            outlook,
+            wording,
+            labels,
+            brand,
+            title=labels["step3"]["gantt"],
+            as_of=(extras.as_of if extras and extras.as_of else outlook.meta.date),
+        ),
         "charts": _charts(context, brand, phase_index),
     }
     return context
@@ -299,7 +306,7 @@ def scrub(page: str) -> str:
     return _FORBIDDEN.sub("\ufffd", page)
 
 
-def render_html(outlook: Outlook, pack: Pack, locale: str) -> str:
+def render_html(outlook: Outlook, pack: Pack, locale: str, *, extras: Extras | None = None) -> str:
     labels = pack.labels(locale)
     anchors = _anchors(outlook)
     env = environment.make_environment(
@@ -309,7 +316,7 @@ def render_html(outlook: Outlook, pack: Pack, locale: str) -> str:
         finalize=_finalize,
         autoescape=True,
     )
-    context = build_html_context(outlook, pack, locale, env)
+    context = build_html_context(outlook, pack, locale, env, extras)
     page = environment.render(env, TEMPLATE, context, pack)
     head, marker, body = page.partition(_TOC_MARKER)
     if marker:

@@ -10,7 +10,7 @@ from markupsafe import Markup
 from outlookgen.model import Outlook
 from outlookgen.packs import Pack
 from outlookgen.render import environment
-from outlookgen.render.context import build_context
+from outlookgen.render.context import Extras, build_context
 from outlookgen.render.markdown_text import _escape_text, md_block, md_cell, md_inline
 from outlookgen.render.mermaid import gantt
 from outlookgen.spec.scalars import as_text
@@ -73,10 +73,10 @@ FILTERS = {
 }
 
 
-def render_markdown(outlook: Outlook, pack: Pack, locale: str, *, lint: dict[str, Any] | None = None) -> str:
-    """The Markdown document; ``lint`` (the plan quality checklist) adds its appendix."""
+def render_markdown(outlook: Outlook, pack: Pack, locale: str, *, extras: Extras | None = None) -> str:
+    """The Markdown document; ``extras`` add the checklist, the status day and the changes section."""
     labels = pack.labels(locale)
-    context = build_context(outlook, labels, locale, lint=lint)
+    context = build_context(outlook, labels, locale, extras=extras)
     context["L"] = labels
     context["gantt_mermaid"] = Markup(
         gantt(

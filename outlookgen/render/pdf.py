@@ -57,7 +57,7 @@ def html_to_pdf(page: str) -> bytes:
     return document.write_pdf()
 
 
-def render_pdf(outlook: Outlook, pack: Pack, locale: str) -> bytes:
+def render_pdf(outlook: Outlook, pack: Pack, locale: str, *, extras=None) -> bytes:
     from outlookgen.render.html import render_html
 
-    return html_to_pdf(render_html(outlook, pack, locale))
+    return html_to_pdf(render_html(outlook, pack, locale, extras=extras))

@@ -214,6 +214,31 @@ class _Chart:
         months = self.labels["format"]["months_short"]
         return pattern.format(day=day.day, month_number=day.month, year=day.year, month_short=months[day.month - 1])
 
+    as_of: date | None = None
+
+    def today_line(self, top: float, high: float) -> list[str]:
+        """A dashed line at the as-of day, labelled in the axis band (only for a dated plan)."""
+        if self.as_of is None or self.road.start is None:
+            return []
+        time = (self.as_of - self.road.start).days / self.days
+        if not 0 <= time <= self.units:
+            return []
+        x = self.x(time)
+        c = self.colors
+        label = f"{self.labels['status_view']['today']} {self.w.date(self.as_of, short=True)}"
+        width = text_width(label, SMALL) + 6
+        # The label sits on a light plate just under the axis, left of the line near the right edge.
+        left = x - width - 2 if x + width + 2 > self.width else x + 2
+        y = top + self.header + 2
+        return [
+            f'<line x1="{_n(x)}" y1="{_n(top + self.header)}" x2="{_n(x)}" y2="{_n(high)}" stroke="{c["accent"]}" '
+            f'stroke-width="1.4" stroke-dasharray="4 3"><title>{_esc(label)}</title></line>',
+            f'<rect x="{_n(left)}" y="{_n(y)}" width="{_n(width)}" height="{SMALL + 5}" rx="2" '
+            f'fill="{c["background"]}" fill-opacity="0.9" stroke="{c["accent"]}" stroke-width="0.6"/>',
+            f'<text x="{_n(left + 3)}" y="{_n(y + SMALL + 1)}" font-size="{SMALL}" font-weight="700" '
+            f'fill="{c["accent"]}">{_esc(label)}</text>',
+        ]
+
     def buffer(self, low: float, high: float, pattern_id: str) -> list[str]:
         road = self.road
         if road.buffer <= 0:
@@ -426,6 +451,7 @@ class _Chart:
                     body.extend(self.phase_row(row))
             body.extend(self.buffer(low, high, pattern_id))
             body.extend(self.axis(top, low, high))
+            body.extend(self.today_line(top, high))
             for row in self.rows[first:last]:
                 if row.kind == "task":
                     body.extend(self.task_row(row))
@@ -521,8 +547,14 @@ def _legend(chart: _Chart) -> str:
     return f'<ul class="gantt-legend">{lis}</ul>'
 
 
-def gantt_svg(outlook: Outlook, wording: Wording, labels: dict[str, Any], brand: Brand, *, title: str) -> Markup:
-    """The chart as HTML: a scrolling box of SVG chunks, then the legend."""
+def gantt_svg(
+    outlook: Outlook, wording: Wording, labels: dict[str, Any], brand: Brand, *, title: str, as_of: date | None = None
+) -> Markup:
+    """The chart as HTML: a scrolling box of SVG chunks, then the legend.
+
+    ``as_of`` (the status view's day) draws a "today" line when the plan has dates.
+    """
     chart = _Chart(outlook, wording, labels, brand)
+    chart.as_of = as_of
     chunks = chart.svg_chunks(_plain(title))
     return Markup('<div class="gantt-scroll">' + "\n".join(chunks) + "</div>\n" + _legend(chart))
