@@ -400,7 +400,13 @@ def watch(
 @click.argument("old", type=click.Path(path_type=Path))
 @click.argument("new", type=click.Path(path_type=Path))
 @click.option(
-    "-f", "--format", "fmt", type=click.Choice(["text", "md"]), default="text", show_default=True, help="Report format."
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "md", "html"]),
+    default="text",
+    show_default=True,
+    help="Report format.",
 )
 @click.option(
     "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report here instead of stdout."

@@ -377,4 +377,6 @@ def diff_files(old_path, new_path, *, fmt: str = "text", pack: str | None = None
     context = report_context(compare(old, new, labels), labels)
     if fmt == "md":
         return writers.render_markdown(context, chosen, labels)
+    if fmt == "html":
+        return writers.render_html(context, chosen, labels, locale or new.meta.locale)
     return writers.render_text(context, labels)

@@ -112,3 +112,36 @@ def test_markdown_report_passes_markdownlint(cli, tmp_path):
     config = ROOT / "tests" / "interop" / "markdownlint.jsonc"
     proc = subprocess.run([tool, "--config", str(config), str(tmp_path / "doc.md")], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_html_report_is_a_standalone_page(cli, tmp_path):
+    from html.parser import HTMLParser
+
+    code, _, err = cli("diff", BI_OLD, BI_NEW, "-f", "html", "-o", tmp_path / "changes.html")
+    assert code == 0, err
+    page = (tmp_path / "changes.html").read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>")
+    tags: list[str] = []
+
+    class Collect(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            tags.append(tag)
+            assert tag not in ("script", "link", "img", "iframe")
+
+    Collect().feed(page)
+    assert "style" in tags
+    assert '<h2 id="sec-changes-title">Changes since version 1.1</h2>' in page
+    assert "t.rollout-build" in page
+
+
+@pytest.mark.interop
+def test_html_report_is_valid_html5(cli, tmp_path):
+    jar = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+    java = require_tool("java")
+    if not jar.exists():
+        require_tool("vnu.jar")
+    cli("diff", ERP_OLD, ERP_NEW, "-f", "html", "-o", tmp_path / "changes.html")
+    proc = subprocess.run(
+        [java, "-jar", str(jar), "--errors-only", str(tmp_path / "changes.html")], capture_output=True, text=True
+    )
+    assert proc.returncode == 0, proc.stderr

@@ -36,3 +36,21 @@ def render_markdown(context: dict[str, Any], pack: Pack, labels: dict[str, Any])
 
     env = environment.make_environment(pack, "md", filters=FILTERS, finalize=_finalize)
     return _tidy(environment.render(env, "changes.md.j2", {"changes": context, "L": labels}, pack))
+
+
+def render_html(context: dict[str, Any], pack: Pack, labels: dict[str, Any], locale: str) -> str:
+    """A standalone, self-contained HTML page of the report, styled like the pack's documents."""
+    from markupsafe import Markup
+
+    from outlookgen.render import environment
+    from outlookgen.render.brand import load_brand
+    from outlookgen.render.html import _brand_css, _filters, _finalize, _stylesheet, scrub
+
+    env = environment.make_environment(
+        pack, "html", filters=_filters(set(), labels["format"]["list_separator"]), finalize=_finalize, autoescape=True
+    )
+    style = Markup(_brand_css(load_brand(pack), []) + "\n" + _stylesheet(env, pack))
+    page = environment.render(
+        env, "changes-page.html.j2", {"changes": context, "L": labels, "lang": locale, "style": style}, pack
+    )
+    return "\n".join(line.rstrip() for line in scrub(page).splitlines() if line.strip()) + "\n"
