@@ -44,9 +44,22 @@ def main() -> None:
         folder.mkdir()
         text = generate(args.tasks)
         for i in range(args.specs):
-            (folder / f"plan-{i:03d}.yaml").write_text(text.replace("title: Generated", f"title: Plan {i}"), encoding="utf-8")
+            (folder / f"plan-{i:03d}.yaml").write_text(
+                text.replace("title: Generated", f"title: Plan {i}"), encoding="utf-8"
+            )
         env = dict(os.environ, OUTLOOKGEN_CACHE_DIR=str(Path(tmp) / "cache"))
-        exe = [sys.executable, "-m", "outlookgen", "build", str(folder), "-o", str(Path(tmp) / "out"), "-q", "-f", args.formats]
+        exe = [
+            sys.executable,
+            "-m",
+            "outlookgen",
+            "build",
+            str(folder),
+            "-o",
+            str(Path(tmp) / "out"),
+            "-q",
+            "-f",
+            args.formats,
+        ]
         one = timed([*exe, "--force", "-j", "1"], args.repeat, env)
         two = timed([*exe, "--force", "-j", "2"], args.repeat, env)
         noop = timed(exe, args.repeat * 2, env)

@@ -65,10 +65,11 @@ RENDERER_MODULES = {
 RENDERERS: dict[str, Callable[..., bytes]] = {
     "md": _render_md,
     "html": _render_html,
+    "docx": _render_docx,
     "pdf": _render_pdf,
 }
 # Renderers that take ``lint=`` (the plan quality checklist) for --lint-appendix.
-LINT_APPENDIX_FORMATS = ("md", "html", "pdf")
+LINT_APPENDIX_FORMATS = ("md", "html", "pdf", "docx")
 # Checks run once before any spec is read, for formats that need something optional.
 PREFLIGHT: dict[str, Callable[[], None]] = {"pdf": _pdf_preflight}
 

@@ -2,7 +2,7 @@
 
 For each output folder a manifest records, per output file, the digest of
 everything it was built from (the spec, its included fragments, the template
-pack's files, the build options and the tool version) and the digest of the
+pack's files, the build options and outlookgen's own code) and the digest of the
 bytes written. An output is skipped only when both still match — an edited,
 deleted or hand-touched output is rebuilt — so a lost or stale manifest can
 only cost time, never leave a wrong file.
@@ -19,6 +19,7 @@ import json
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from outlookgen import __version__
@@ -62,9 +63,19 @@ def tree_digest(folders: Iterable[Path]) -> str:
     return h.hexdigest()
 
 
+@lru_cache(maxsize=1)
+def tool_digest() -> str:
+    """outlookgen's own code: a different install (or an edited checkout) never reuses old outputs."""
+    package = Path(__file__).resolve().parent
+    h = hashlib.sha256(__version__.encode())
+    for path in sorted(package.rglob("*.py")):
+        h.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()
+
+
 def inputs_digest(spec: Path, dependencies: Iterable[str], context: str) -> str | None:
     """Digest of a spec, its fragments and the build context; None when any input is unreadable."""
-    h = hashlib.sha256(f"outlookgen {__version__}\0{context}\0".encode())
+    h = hashlib.sha256(f"outlookgen {tool_digest()}\0{context}\0".encode())
     for path in (str(spec), *sorted(dependencies)):
         file_digest = digest_file(Path(path))
         if file_digest is None:

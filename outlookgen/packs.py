@@ -27,6 +27,35 @@ class Pack:
     default_locale: str = "en"
     parent: Pack | None = None
     meta: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    origin: str = "path"  # built-in | entry point <distribution> | path
+
+    def find(self, fmt: str, name: str) -> Path | None:
+        """The first ``<fmt>/<name>`` along the chain, never outside its pack's folder.
+
+        ``name`` is a relative path with ``/`` separators. Symlinks are
+        resolved before the check, so a link pointing out of a pack is
+        refused like a ``../`` in the name.
+        """
+        for pack in self.chain():
+            found = pack.own_file(f"{fmt}/{name}" if fmt else name)
+            if found is not None:
+                return found
+        return None
+
+    def own_file(self, relative: str) -> Path | None:
+        """A file of this pack alone (no parents), confined to its folder; None if absent."""
+        parts = [p for p in relative.replace("\\", "/").split("/") if p not in ("", ".")]
+        if not parts or any(p == ".." for p in parts):
+            raise TemplateError(f"template pack '{self.name}': '{relative}' leaves the pack folder")
+        candidate = self.root.joinpath(*parts)
+        if not candidate.exists():
+            return None
+        resolved = candidate.resolve()
+        if not resolved.is_relative_to(self.root.resolve()):
+            raise TemplateError(
+                f"template pack '{self.name}': '{relative}' is a link to {resolved}, outside the pack folder"
+            )
+        return resolved if resolved.is_file() else None
 
     def chain(self) -> list[Pack]:
         """This pack first, then its ancestors: the template search order."""
@@ -87,39 +116,92 @@ def _read_yaml(path: Path) -> dict[str, Any]:
     return data
 
 
+ENTRY_POINT_GROUP = "outlookgen.packs"
+
+
 def builtin_packs() -> dict[str, Path]:
     root = data_dir("templates")
     return {p.name: p for p in sorted(root.iterdir()) if (p / "pack.yaml").is_file()}
 
 
+def installed_packs() -> dict[str, tuple[Path, str]]:
+    """Packs that Python packages register under the ``outlookgen.packs`` entry-point group.
+
+    An entry point names a module (its package folder holds pack.yaml) or an
+    object that is a path to the pack folder: ``acme = acme_outlook_pack``
+    or ``acme = acme_outlook_pack:PACK_DIR``. Returns name -> (folder, distribution).
+    """
+    from importlib.metadata import entry_points
+
+    found: dict[str, tuple[Path, str]] = {}
+    for ep in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
+        dist = ep.dist.name if ep.dist is not None else "?"
+        try:
+            target = ep.load()
+        except Exception as exc:  # a broken third-party package must not break outlookgen
+            raise TemplateError(f"template pack '{ep.name}' from {dist} cannot be loaded: {exc}") from None
+        folder = _entry_point_folder(target)
+        if folder is None or not (folder / "pack.yaml").is_file():
+            raise TemplateError(f"template pack '{ep.name}' from {dist} does not point at a folder with a pack.yaml")
+        found.setdefault(ep.name, (folder, dist))
+    return found
+
+
+def _entry_point_folder(target: Any) -> Path | None:
+    if isinstance(target, (str, Path)):
+        return Path(target)
+    files = getattr(target, "__path__", None)  # a package: its folder
+    if files:
+        return Path(next(iter(files)))
+    module_file = getattr(target, "__file__", None)
+    return Path(module_file).parent if module_file else None
+
+
+def known_packs() -> list[tuple[str, Path, str]]:
+    """(name, folder, origin) of every pack outlookgen can find by name: built-ins first."""
+    out = [(name, path, "built-in") for name, path in builtin_packs().items()]
+    names = {name for name, _, _ in out}
+    for name, (path, dist) in installed_packs().items():
+        if name not in names:
+            out.append((name, path, f"entry point ({dist})"))
+    return out
+
+
 def resolve_pack(ref: str | None = None) -> Pack:
-    """A pack by built-in name or folder path, with its ``extends:`` chain resolved."""
-    return _resolve(ref or DEFAULT_PACK, seen=())
+    """A pack by name (built-in or installed through an entry point) or folder path, with its chain resolved."""
+    return _resolve(ref or DEFAULT_PACK, seen=(), base=Path.cwd())
 
 
-def _resolve(ref: str, seen: tuple[str, ...]) -> Pack:
+def _locate(ref: str, base: Path) -> tuple[Path, str]:
     builtin = builtin_packs()
     if ref in builtin:
-        root = builtin[ref]
-    else:
-        root = Path(ref)
-        if not (root / "pack.yaml").is_file():
-            known = ", ".join(builtin) or "none"
-            raise TemplateError(
-                f"template pack '{ref}' not found: not a built-in pack ({known}) nor a folder with a pack.yaml"
-            )
+        return builtin[ref], "built-in"
+    looks_like_path = "/" in ref or "\\" in ref or ref.startswith(".")
+    if not looks_like_path:
+        installed = installed_packs()
+        if ref in installed:
+            folder, dist = installed[ref]
+            return folder, f"entry point ({dist})"
+    root = (base / ref) if not Path(ref).is_absolute() else Path(ref)
+    if (root / "pack.yaml").is_file():
+        return root, "path"
+    known = ", ".join(name for name, _, _ in known_packs()) or "none"
+    raise TemplateError(f"template pack '{ref}' not found: not a known pack ({known}) nor a folder with a pack.yaml")
+
+
+def _resolve(ref: str, seen: tuple[str, ...], base: Path) -> Pack:
+    root, origin = _locate(ref, base)
     key = str(root.resolve())
     if key in seen or len(seen) >= _MAX_CHAIN:
-        raise TemplateError(f"template pack '{ref}' extends itself through its parents ({' → '.join(seen)})")
+        chain = " → ".join(Path(s).name for s in (*seen, key))
+        raise TemplateError(f"template pack '{ref}' extends itself through its parents ({chain})")
     meta = _read_yaml(root / "pack.yaml")
     parent_ref = meta.get("extends")
-    parent = None
-    if parent_ref:
-        parent_path = root / str(parent_ref)
-        parent = _resolve(
-            str(parent_path) if parent_path.is_dir() and str(parent_ref) not in builtin else str(parent_ref),
-            seen + (key,),
+    if parent_ref is not None and not isinstance(parent_ref, str):
+        raise TemplateError(
+            diagnostics=[Diagnostic(str(root / "pack.yaml"), 1, 1, "extends", "must be a pack name or a folder path")]
         )
+    parent = _resolve(parent_ref, (*seen, key), base=root) if parent_ref else None
     return Pack(
         name=str(meta.get("name") or root.name),
         root=root,
@@ -128,4 +210,5 @@ def _resolve(ref: str, seen: tuple[str, ...]) -> Pack:
         default_locale=str(meta.get("default_locale") or "en"),
         parent=parent,
         meta=meta,
+        origin=origin,
     )

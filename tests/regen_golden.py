@@ -18,11 +18,26 @@ GOLDEN = ROOT / "tests" / "golden"
 FORMATS = ("md", "html")
 
 
+def write_docx_dumps(samples: list[Path]) -> None:
+    """Word output is compared as text: tests/golden/<sample>.docx.txt (see outlookgen.render.docx.dump)."""
+    import tempfile
+
+    from outlookgen.render.docx.dump import dump
+
+    with tempfile.TemporaryDirectory() as tmp:
+        result = build(samples, BuildOptions(formats=("docx",), output_dir=Path(tmp)))
+        for path in result.written:
+            target = GOLDEN / (path.name + ".txt")
+            target.write_text(dump(path.read_bytes()), encoding="utf-8")
+            print(f"wrote {target.relative_to(ROOT)}")
+
+
 def main() -> None:
     samples = sorted((ROOT / "samples").glob("*.yaml"))
     result = build(samples, BuildOptions(formats=FORMATS, output_dir=GOLDEN))
     for path in result.written:
         print(f"wrote {path.relative_to(ROOT)}")
+    write_docx_dumps(samples)
 
 
 if __name__ == "__main__":

@@ -228,7 +228,9 @@ def test_init_points_editors_at_the_schema(tmp_path, cli):
     assert code == 0
     assert spec.read_text(encoding="utf-8").splitlines()[0] == "# yaml-language-server: $schema=./outlook.schema.json"
     schema_file = tmp_path / "outlook.schema.json"
-    assert schema_file.read_text(encoding="utf-8") == (ROOT / "schemas" / "outlook.schema.json").read_text(encoding="utf-8")
+    assert schema_file.read_text(encoding="utf-8") == (ROOT / "schemas" / "outlook.schema.json").read_text(
+        encoding="utf-8"
+    )
     assert out.splitlines() == [f"wrote {spec}", f"wrote {schema_file}", f"next: outlookgen build {spec}"]
 
 
@@ -242,4 +244,7 @@ def test_schema_can_be_written_to_a_file(tmp_path, cli):
     code, out, _ = cli("schema", "-o", tmp_path)
     assert code == 0
     assert out == f"wrote {tmp_path / 'outlook.schema.json'}\n"
-    assert json.loads((tmp_path / "outlook.schema.json").read_text(encoding="utf-8"))["$id"] == "urn:outlookgen:schema:outlook:1"
+    assert (
+        json.loads((tmp_path / "outlook.schema.json").read_text(encoding="utf-8"))["$id"]
+        == "urn:outlookgen:schema:outlook:1"
+    )

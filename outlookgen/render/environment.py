@@ -1,14 +1,93 @@
-"""The sandboxed Jinja environment templates run in, and template errors located in the pack."""
+"""The sandboxed Jinja environment templates run in, and template errors located in the pack.
+
+Template packs come from other people, so a template runs with:
+- Jinja's ImmutableSandboxedEnvironment (no Python internals, no mutation of
+  the context) and StrictUndefined (a misspelt name fails the build);
+- a loader confined to the pack chain: ``../`` in a name, absolute names and
+  symlinks pointing out of a pack are refused (Jinja's FileSystemLoader
+  would follow a symlink anywhere);
+- a cap on template size, on output size and on rendering time, so a
+  template cannot exhaust memory or hang a CI job; the error names the pack
+  file and line.
+
+A template finds its parent pack's version of a file by prefixing the pack's
+name: ``{% extends "default:outlook.md.j2" %}`` in a firm's
+``md/outlook.md.j2`` overrides single blocks of the default layout.
+"""
 
 from __future__ import annotations
 
+import os
+import signal
+import threading
 import traceback
 from collections.abc import Callable, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from outlookgen.errors import Diagnostic, TemplateError
 from outlookgen.packs import Pack
+
+MAX_TEMPLATE_BYTES = 1024 * 1024  # one template file
+MAX_OUTPUT_CHARS = 64 * 1024 * 1024  # one rendered document
+# Seconds one document may take to render; OUTLOOKGEN_RENDER_TIMEOUT raises it.
+DEFAULT_RENDER_SECONDS = 120.0
+
+
+class RenderLimitExceeded(Exception):
+    """Raised inside a template when it runs past the time budget."""
+
+
+def _pack_loader(pack: Pack, fmt: str):
+    from jinja2 import BaseLoader, TemplateNotFound
+
+    class PackLoader(BaseLoader):
+        """``name`` along the chain; ``pack-name:name`` in that pack of the chain (and its parents)."""
+
+        def get_source(self, environment, template: str):
+            chain = pack.chain()
+            prefix, sep, rest = template.partition(":")
+            if sep:
+                chain = _from(chain, prefix)
+                if chain is None:
+                    raise TemplateNotFound(template)
+                template = rest
+            for member in chain:
+                try:
+                    path = member.own_file(f"{fmt}/{template}")
+                except TemplateError as exc:
+                    raise TemplateNotFound(f"{template} ({exc})") from None
+                if path is None:
+                    continue
+                size = path.stat().st_size
+                if size > MAX_TEMPLATE_BYTES:
+                    raise TemplateError(
+                        diagnostics=[
+                            _diag(pack, str(path), 1, f"template is {size} bytes; the limit is {MAX_TEMPLATE_BYTES}")
+                        ]
+                    )
+                source = path.read_text(encoding="utf-8")
+                mtime = path.stat().st_mtime
+                return source, str(path), lambda p=path, m=mtime: p.exists() and p.stat().st_mtime == m
+            raise TemplateNotFound(template)
+
+        def list_templates(self):
+            names: set[str] = set()
+            for member in pack.chain():
+                folder = member.root / fmt
+                if folder.is_dir():
+                    names.update(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+            return sorted(names)
+
+    return PackLoader()
+
+
+def _from(chain: list[Pack], name: str) -> list[Pack] | None:
+    for i, member in enumerate(chain):
+        if member.name == name:
+            return chain[i:]
+    return None
 
 
 def make_environment(
@@ -19,22 +98,20 @@ def make_environment(
     finalize: Callable[[Any], Any] | None = None,
     autoescape: bool = False,
 ):
-    """A Jinja environment over the pack chain's ``<fmt>/`` folders.
-
-    ImmutableSandboxedEnvironment because packs are untrusted: a template may
-    not reach Python internals nor mutate the context. StrictUndefined so a
-    misspelt variable fails the build instead of printing nothing.
-    """
-    from jinja2 import FileSystemLoader, StrictUndefined
+    """A sandboxed Jinja environment over the pack chain's ``<fmt>/`` folders."""
+    from jinja2 import StrictUndefined
     from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-    dirs = pack.template_dirs(fmt)
-    if not dirs:
+    if not pack.template_dirs(fmt):
         raise TemplateError(f"template pack '{pack.name}' has no {fmt}/ templates")
     env = ImmutableSandboxedEnvironment(
-        loader=FileSystemLoader([str(d) for d in dirs], encoding="utf-8", followlinks=False),
+        loader=_pack_loader(pack, fmt),
         undefined=StrictUndefined,
-        autoescape=autoescape,
+        # A format whose finalize turns every value into Markup (Markdown, Word
+        # block markup) still wants autoescape on: then the output of super(),
+        # macros and includes is Markup too, i.e. already escaped for that
+        # format, instead of plain text the finalize would escape again.
+        autoescape=autoescape or finalize is not None,
         finalize=finalize,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -46,11 +123,13 @@ def make_environment(
 
 
 def render(env, template: str, context: Mapping[str, Any], pack: Pack) -> str:
-    """Render one template; any template fault becomes a TemplateError naming file and line."""
+    """Render one template within the caps; any template fault becomes a TemplateError naming file and line."""
     import jinja2
 
     try:
-        return env.get_template(template).render(context)
+        compiled = env.get_template(template)
+        with _time_budget():
+            return _bounded_output(compiled.generate(context))
     except jinja2.TemplateSyntaxError as exc:
         raise _located(
             pack, exc.filename or exc.name or template, exc.lineno or 1, f"template syntax: {exc.message}"
@@ -65,16 +144,74 @@ def render(env, template: str, context: Mapping[str, Any], pack: Pack) -> str:
         AttributeError,
         ZeroDivisionError,
         RecursionError,
+        OverflowError,
+        RenderLimitExceeded,
+        _OutputTooLarge,
     ) as exc:
         filename, line = _template_frame(exc, pack)
         if filename is None:
             raise  # not from a template: a bug in outlookgen, keep the traceback
-        message = exc.message if isinstance(exc, jinja2.TemplateError) and exc.message else str(exc)
+        if isinstance(exc, RecursionError):
+            message = "the template recurses too deeply (a macro or include calling itself?)"
+        elif isinstance(exc, (RenderLimitExceeded, _OutputTooLarge)):
+            message = str(exc)
+        else:
+            message = exc.message if isinstance(exc, jinja2.TemplateError) and exc.message else str(exc)
         raise _located(pack, filename, line, f"while rendering: {message}") from None
 
 
+class _OutputTooLarge(Exception):
+    pass
+
+
+def _bounded_output(chunks) -> str:
+    parts: list[str] = []
+    size = 0
+    for chunk in chunks:
+        size += len(chunk)
+        if size > MAX_OUTPUT_CHARS:
+            raise _OutputTooLarge(f"the output passed {MAX_OUTPUT_CHARS // (1024 * 1024)} MB; a template is looping")
+        parts.append(chunk)
+    return "".join(parts)
+
+
+@contextmanager
+def _time_budget():
+    """Stop a template that renders for longer than the budget (POSIX, main thread; else no timer)."""
+    seconds = _budget_seconds()
+    usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    if not usable or seconds <= 0:
+        yield
+        return
+
+    def expired(_signum, _frame):
+        raise RenderLimitExceeded(
+            f"rendering took longer than {seconds:g} s (OUTLOOKGEN_RENDER_TIMEOUT); a template is looping"
+        )
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _budget_seconds() -> float:
+    raw = os.environ.get("OUTLOOKGEN_RENDER_TIMEOUT")
+    try:
+        return float(raw) if raw else DEFAULT_RENDER_SECONDS
+    except ValueError:
+        return DEFAULT_RENDER_SECONDS
+
+
+def _diag(pack: Pack, filename: str, line: int, message: str) -> Diagnostic:
+    return Diagnostic(_display(pack, filename), line, 1, "$", message)
+
+
 def _located(pack: Pack, filename: str, line: int, message: str) -> TemplateError:
-    return TemplateError(diagnostics=[Diagnostic(_display(pack, filename), line, 1, "$", message)])
+    return TemplateError(diagnostics=[_diag(pack, filename, line, message)])
 
 
 def _display(pack: Pack, filename: str) -> str:

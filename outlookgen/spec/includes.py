@@ -139,7 +139,12 @@ def _resolve(spec: LoadedSpec, path: Path, state: _State, chain: tuple[Path, ...
     for fragment in fragments:
         reported |= _translate_reported(fragment, origins)
     return LoadedSpec(
-        spec.file, data, CompositeSource(spec, origins), tuple(problems), frozenset(reported), tuple(dict.fromkeys(files))
+        spec.file,
+        data,
+        CompositeSource(spec, origins),
+        tuple(problems),
+        frozenset(reported),
+        tuple(dict.fromkeys(files)),
     )
 
 

@@ -1,0 +1,184 @@
+"""Word output: the pack's ``docx/`` template renders block markup, one writer puts it on reference.docx.
+
+Pipeline (docs/word.md): Jinja (sandboxed, the same context as every format)
+renders ``docx/outlook.docx.j2`` into block markup (:mod:`.blocks`); the
+writer (:mod:`.writer`) maps it onto the pack's ``docx/reference.docx``
+opened with python-docx, whose styles, page setup, header and footer it
+keeps; fonts and the language tag go into the styles (:mod:`.styles`); the
+package is saved and rewritten as a deterministic zip (:mod:`.package`).
+python-docx and lxml are imported here only, never by ``validate``.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import os
+import re
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from outlookgen.errors import Diagnostic, OutlookgenError, TemplateError
+from outlookgen.model import Outlook
+from outlookgen.packs import Pack
+
+TEMPLATE = "outlook.docx.j2"
+REFERENCE = "reference.docx"
+_PLACEHOLDER = re.compile(r"\{(title|subtitle|organization|version|status|date|confidentiality)\}")
+_IMAGE_TYPES = ("image/png", "image/jpeg", "image/gif", "image/bmp")
+
+
+def reference_path(pack: Pack) -> Path:
+    """The first ``docx/reference.docx`` along the pack chain (a firm's pack replaces the default's)."""
+    for p in pack.chain():
+        candidate = p.root / "docx" / REFERENCE
+        if candidate.is_file():
+            return candidate
+    raise TemplateError(f"template pack '{pack.name}' has no docx/{REFERENCE}")
+
+
+def timestamp(meta_date) -> datetime:
+    """created/modified: ``SOURCE_DATE_EPOCH`` when set, else midnight UTC of ``meta.date``."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        try:
+            return datetime.fromtimestamp(int(epoch), tz=timezone.utc).replace(tzinfo=None)
+        except (ValueError, OverflowError, OSError):
+            raise OutlookgenError(f"SOURCE_DATE_EPOCH must be a whole number of seconds, not {epoch!r}") from None
+    if meta_date is None:
+        return datetime(1980, 1, 1)
+    return datetime(meta_date.year, meta_date.month, meta_date.day)
+
+
+_ENVIRONMENTS: dict[tuple, Any] = {}
+
+
+def _environment(pack: Pack):
+    """The pack's docx Jinja environment, kept per process: compiling the template is most of a small build."""
+    from outlookgen.render import environment
+    from outlookgen.render.docx import blocks
+
+    # Keyed on the template files' identity too, so an edited template is never served stale.
+    key = tuple(
+        (str(f), f.stat().st_mtime_ns, f.stat().st_size)
+        for d in pack.template_dirs("docx")
+        for f in sorted(d.glob("*.j2"))
+    ) + tuple(str(p.root.resolve()) for p in pack.chain())
+    env = _ENVIRONMENTS.get(key)
+    if env is None:
+        env = _ENVIRONMENTS[key] = environment.make_environment(
+            pack, "docx", filters=blocks.FILTERS, finalize=blocks.finalize
+        )
+    return env
+
+
+def render_docx(outlook: Outlook, pack: Pack, locale: str, *, extras: Any = None, lint: Any = None) -> bytes:
+    """The .docx bytes; ``extras`` (render.context.Extras) add the checklist, status day and changes."""
+    from outlookgen.render import environment
+    from outlookgen.render.context import Extras, build_context
+    from outlookgen.render.docx import blocks
+
+    labels = pack.labels(locale)
+    context = build_context(outlook, labels, locale, extras=extras or Extras(lint=lint))
+    context["L"] = labels
+    env = _environment(pack)
+    text = environment.render(env, TEMPLATE, context, pack)
+    try:
+        root = blocks.parse(text)
+    except blocks.MarkupError as exc:
+        raise TemplateError(
+            diagnostics=[
+                Diagnostic(
+                    f"{pack.name}/docx/{TEMPLATE}",
+                    1,
+                    1,
+                    "$",
+                    f"the template's output is not well-formed block markup at output line {exc.line}: {exc} "
+                    f"(near: {exc.excerpt})",
+                )
+            ]
+        ) from None
+    return write_document(root, pack, locale, labels, context, outlook)
+
+
+def write_document(root, pack: Pack, locale: str, labels: dict[str, Any], context: dict[str, Any], outlook) -> bytes:
+    import docx
+
+    from outlookgen.render.brand import load_brand
+    from outlookgen.render.docx import package, styles
+    from outlookgen.render.docx.writer import Writer
+
+    document = docx.Document(str(reference_path(pack)))
+    style_map = styles.StyleMap.from_styles(document.styles.element, pack.name)
+    fonts = styles.pack_fonts(pack)
+    styles.apply_fonts(document.styles.element, fonts, style_map.id("character", "Inline Code"))
+    styles.apply_language(document.styles.element, document.settings.element, locale)
+    styles.update_font_table(document, fonts)
+    brand = load_brand(pack)
+    writer = Writer(document, style_map, styles.Palette(brand), labels, context, fonts, _logo_bytes(brand.logo))
+    writer.write(root)
+    _fill_placeholders(document, context["meta"])
+    when = timestamp(outlook.meta.date)
+    _core_properties(document, context["meta"], labels, locale, when)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return package.normalize(buffer.getvalue(), when)
+
+
+def _logo_bytes(data_uri: str | None) -> bytes | None:
+    """The logo for Word: PNG, JPEG, GIF or BMP (Word cannot take the SVG or WebP a browser can)."""
+    if not data_uri or not data_uri.startswith("data:"):
+        return None
+    head, _, payload = data_uri.partition(",")
+    mime = head[5:].split(";")[0]
+    if mime not in _IMAGE_TYPES:
+        return None
+    return base64.b64decode(payload)
+
+
+def _plain(value: Any) -> str:
+    from outlookgen.render.docx.blocks import clean
+    from outlookgen.render.markup import parse_inline, plain_text
+
+    return clean(" ".join(plain_text(parse_inline(value)).split())) if value else ""
+
+
+def _fill_placeholders(document, meta: dict[str, Any]) -> None:
+    """{title}, {organization}... in the reference's headers and footers, filled with the spec's words."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    values = {
+        "title": _plain(meta["title"]),
+        "subtitle": _plain(meta["subtitle"]),
+        "organization": _plain(meta["organization"]),
+        "version": _plain(meta["version"]),
+        "status": _plain(meta["status_text"]),
+        "date": _plain(meta["date_text"]),
+        "confidentiality": _plain(meta["confidentiality"]),
+    }
+    w_t = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}t"
+    for rel in document.part.rels.values():
+        if rel.is_external or rel.reltype not in (RT.HEADER, RT.FOOTER):
+            continue
+        for node in rel.target_part.element.iter(w_t):
+            if node.text and "{" in node.text:
+                node.text = _PLACEHOLDER.sub(lambda mt: values[mt.group(1)], node.text)
+
+
+def _core_properties(document, meta: dict[str, Any], labels: dict[str, Any], locale: str, when: datetime) -> None:
+    props = document.core_properties
+    authors = [_plain(p["name"]) for p in meta["prepared_by"]]
+    props.title = _plain(meta["title"])[:255]
+    props.subject = (_plain(meta["subtitle"]) or _plain(meta["organization"]))[:255]
+    props.author = ("; ".join(authors) or _plain(meta["organization"]))[:255]
+    props.last_modified_by = (authors[0] if authors else _plain(meta["organization"]))[:255]
+    keywords = [str(k) for k in labels.get("docx", {}).get("keywords", [])]
+    props.keywords = "; ".join([*keywords, _plain(meta["organization"])])[:255]
+    props.category = _plain(meta["status_text"])[:255]
+    props.version = _plain(meta["version"])[:255]
+    props.language = locale
+    props.comments = ""
+    props.revision = 1
+    props.created = when
+    props.modified = when

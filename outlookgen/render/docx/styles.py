@@ -1,0 +1,312 @@
+"""Reference-document styles: names resolved to ids once, pack fonts and language written into the styles.
+
+python-docx looks a style up by name on every ``paragraph.style = ...``
+(about a millisecond each); the writer instead resolves each name once here
+and writes ``w:pStyle`` ids itself. python-docx also has no API for East
+Asian fonts or the East Asian language tag, so :func:`apply_fonts` and
+:func:`apply_language` edit ``w:rFonts`` / ``w:lang`` in styles.xml directly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from outlookgen.errors import TemplateError
+from outlookgen.packs import Pack
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+W = f"{{{W_NS}}}"
+
+#: Styles the writer itself relies on (templates may name any other style of reference.docx).
+REQUIRED = {
+    "paragraph": (
+        "Normal",
+        "Heading 1",
+        "Heading 2",
+        "Heading 3",
+        "TOC Heading",
+        "toc 1",
+        "toc 2",
+        "toc 3",
+        "List Bullet",
+        "List Continue",
+        "Table Text",
+        "Table Heading",
+        "Table Bullet",
+        "Gantt Text",
+        "Caption",
+    ),
+    "character": ("Hyperlink", "Inline Code"),
+    "table": ("Outlook Table", "Gantt Table", "Bar Table"),
+}
+
+
+@dataclass
+class StyleMap:
+    """Style names (case-insensitive, as Word shows them) to style ids, per style type."""
+
+    ids: dict[tuple[str, str], str]
+    pack: str
+
+    @classmethod
+    def from_styles(cls, styles_element, pack: str) -> StyleMap:
+        ids: dict[tuple[str, str], str] = {}
+        for style in styles_element.iterchildren(W + "style"):
+            kind = style.get(W + "type") or "paragraph"
+            style_id = style.get(W + "styleId")
+            name_el = style.find(W + "name")
+            if not style_id:
+                continue
+            name = name_el.get(W + "val") if name_el is not None else style_id
+            ids.setdefault((kind, name.lower()), style_id)
+            ids.setdefault((kind, style_id.lower()), style_id)
+        found = cls(ids, pack)
+        missing = [
+            f"{kind} style '{name}'" for kind, names in REQUIRED.items() for name in names if not found.has(kind, name)
+        ]
+        if missing:
+            raise TemplateError(f"template pack '{pack}': docx/reference.docx lacks {', '.join(missing)}")
+        return found
+
+    def has(self, kind: str, name: str) -> bool:
+        return (kind, name.lower()) in self.ids
+
+    def id(self, kind: str, name: str) -> str:
+        try:
+            return self.ids[(kind, name.lower())]
+        except KeyError:
+            raise TemplateError(
+                f"template pack '{self.pack}': the docx template asks for {kind} style '{name}', "
+                "which docx/reference.docx does not define"
+            ) from None
+
+
+def pack_fonts(pack: Pack) -> dict[str, str]:
+    """``fonts:`` of pack.yaml merged along the chain (the child's font wins, key by key)."""
+    fonts: dict[str, str] = {}
+    for p in reversed(pack.chain()):
+        own = p.meta.get("fonts") or {}
+        if not isinstance(own, dict):
+            raise TemplateError(f"template pack '{p.name}': pack.yaml 'fonts' must be a mapping")
+        for key in ("latin", "east_asian", "monospace"):
+            value = own.get(key)
+            if value is None:
+                continue
+            if not isinstance(value, str) or not value.strip() or len(value) > 64:
+                raise TemplateError(f"template pack '{p.name}': pack.yaml fonts.{key} must be a font name")
+            fonts[key] = value.strip()
+    return fonts
+
+
+_THEME = {
+    "ascii": "asciiTheme",
+    "hAnsi": "hAnsiTheme",
+    "eastAsia": "eastAsiaTheme",
+    "cs": "cstheme",
+}
+
+
+def _set_fonts(rfonts, names: dict[str, str]) -> None:
+    for slot, name in names.items():
+        rfonts.set(W + slot, name)
+        # A theme font attribute wins over the name: drop it for every slot we set.
+        theme = W + _THEME[slot]
+        if theme in rfonts.attrib:
+            del rfonts.attrib[theme]
+
+
+def _rpr_child(rpr, tag: str, after: tuple[str, ...] = ()):
+    """The ``w:<tag>`` child of rPr, created at the start when missing (rFonts comes second only to rStyle)."""
+    found = rpr.find(W + tag)
+    if found is None:
+        from lxml import etree
+
+        found = etree.SubElement(rpr, W + tag)
+        rpr.remove(found)
+        index = 0
+        for i, child in enumerate(rpr):
+            if etree.QName(child).localname in after:
+                index = i + 1
+        rpr.insert(index, found)
+    return found
+
+
+def _doc_defaults_rpr(styles_element):
+    from lxml import etree
+
+    defaults = styles_element.find(W + "docDefaults")
+    if defaults is None:
+        defaults = etree.Element(W + "docDefaults")
+        styles_element.insert(0, defaults)
+    rpr_default = defaults.find(W + "rPrDefault")
+    if rpr_default is None:
+        rpr_default = etree.Element(W + "rPrDefault")
+        defaults.insert(0, rpr_default)
+    rpr = rpr_default.find(W + "rPr")
+    if rpr is None:
+        rpr = etree.SubElement(rpr_default, W + "rPr")
+    return rpr
+
+
+def apply_fonts(styles_element, fonts: dict[str, str], code_style_id: str) -> None:
+    """Write the pack's fonts into docDefaults and into every style that names fonts of its own.
+
+    ``latin`` fills ascii/hAnsi/cs, ``east_asian`` fills eastAsia (the slot
+    Word uses for Chinese characters), ``monospace`` the Latin slots of the
+    inline-code character style.
+    """
+    text: dict[str, str] = {}
+    if "latin" in fonts:
+        text.update(ascii=fonts["latin"], hAnsi=fonts["latin"], cs=fonts["latin"])
+    if "east_asian" in fonts:
+        text["eastAsia"] = fonts["east_asian"]
+    if text:
+        _set_fonts(_rpr_child(_doc_defaults_rpr(styles_element), "rFonts", ("rStyle",)), text)
+    for style in styles_element.iterchildren(W + "style"):
+        rpr = style.find(W + "rPr")
+        is_code = style.get(W + "styleId") == code_style_id
+        if is_code:
+            names = {}
+            if "monospace" in fonts:
+                names.update(ascii=fonts["monospace"], hAnsi=fonts["monospace"], cs=fonts["monospace"])
+            if "east_asian" in fonts:
+                names["eastAsia"] = fonts["east_asian"]
+            if names and rpr is not None:
+                _set_fonts(_rpr_child(rpr, "rFonts", ("rStyle",)), names)
+            continue
+        if rpr is None:
+            continue
+        rfonts = rpr.find(W + "rFonts")
+        if rfonts is not None:
+            _set_fonts(rfonts, {k: v for k, v in text.items() if rfonts.get(W + k) or rfonts.get(W + _THEME[k])})
+
+
+LANGS = {"en": ("en-US", None), "zh-CN": ("zh-CN", "zh-CN")}
+
+
+def apply_language(styles_element, settings_element, locale: str) -> None:
+    """``w:lang`` on docDefaults (and themeFontLang in settings) for the document's locale."""
+    val, east_asia = LANGS.get(locale, (locale, None))
+    rpr = _doc_defaults_rpr(styles_element)
+    lang = _rpr_child(
+        rpr,
+        "lang",
+        (
+            "rStyle", "rFonts", "b", "bCs", "i", "iCs", "caps", "smallCaps", "strike", "dstrike", "outline",
+            "shadow", "emboss", "imprint", "noProof", "snapToGrid", "vanish", "webHidden", "color", "spacing",
+            "w", "kern", "position", "sz", "szCs", "highlight", "u", "effect", "bdr", "shd", "fitText",
+            "vertAlign", "rtl", "cs", "em",
+        ),
+    )  # fmt: skip
+    lang.set(W + "val", val)
+    if east_asia:
+        lang.set(W + "eastAsia", east_asia)
+    if settings_element is not None:
+        theme = settings_element.find(W + "themeFontLang")
+        if theme is not None:
+            theme.set(W + "val", val)
+            if east_asia:
+                theme.set(W + "eastAsia", east_asia)
+
+
+# -- colours ------------------------------------------------------------------
+
+_KEYWORDS = {
+    "black": "000000", "white": "FFFFFF", "red": "FF0000", "green": "008000", "blue": "0000FF",
+    "navy": "000080", "teal": "008080", "gray": "808080", "grey": "808080", "silver": "C0C0C0",
+    "maroon": "800000", "olive": "808000", "purple": "800080", "orange": "FFA500", "yellow": "FFFF00",
+    "aqua": "00FFFF", "cyan": "00FFFF", "fuchsia": "FF00FF", "magenta": "FF00FF", "lime": "00FF00",
+}  # fmt: skip
+
+
+def hex_colour(value: Any, fallback: str = "808080") -> str:
+    """A brand colour (``#rgb``, ``#rrggbb[aa]``, a CSS keyword) as Word's ``RRGGBB``."""
+    if not isinstance(value, str):
+        return fallback
+    v = value.strip().lower()
+    if v.startswith("#"):
+        digits = v[1:]
+        if len(digits) in (3, 4):
+            digits = "".join(c * 2 for c in digits[:3])
+        digits = digits[:6]
+        if len(digits) == 6 and all(c in "0123456789abcdef" for c in digits):
+            return digits.upper()
+        return fallback
+    return _KEYWORDS.get(v, fallback)
+
+
+def tint(colour: str, amount: float) -> str:
+    """``colour`` mixed with white (``amount`` 0 = unchanged, 1 = white)."""
+    rgb = [int(colour[i : i + 2], 16) for i in (0, 2, 4)]
+    return "".join(f"{round(c + (255 - c) * amount):02X}" for c in rgb)
+
+
+class Palette:
+    """Colour names a docx template may use in ``shade=``: brand tokens and palette names, ``name:light`` tints."""
+
+    def __init__(self, brand) -> None:
+        self.colours: dict[str, str] = {}
+        for name, value in (brand.palette or {}).items():
+            self.colours[name] = hex_colour(value)
+        for name, value in brand.colors.items():
+            self.colours[name] = hex_colour(value)
+        self.phases = tuple(hex_colour(c) for c in brand.phases) or ("2F6DB5",)
+
+    def phase(self, index: int) -> str:
+        return self.phases[index % len(self.phases)]
+
+    def resolve(self, spec: str) -> str | None:
+        """``name``, ``name:light``, ``name:pale``, ``#rrggbb`` or ``RRGGBB`` → RRGGBB; None for nothing/unknown."""
+        spec = (spec or "").strip()
+        if not spec or spec == "none":
+            return None
+        name, _, shade = spec.partition(":")
+        if name.startswith("phase") and name[5:].isdigit():
+            colour = self.phase(int(name[5:]))
+        elif name in self.colours:
+            colour = self.colours[name]
+        else:
+            colour = hex_colour(name if name.startswith("#") else "#" + name, fallback="")
+            if not colour:
+                return None
+        if shade == "light":
+            return tint(colour, 0.82)
+        if shade == "pale":
+            return tint(colour, 0.92)
+        if shade == "mid":
+            return tint(colour, 0.55)
+        return colour
+
+
+def update_font_table(document, fonts: dict[str, str]) -> None:
+    """Declare the pack's fonts in word/fontTable.xml (Chinese fonts with the GB2312 charset, 86).
+
+    Word uses the font table to pick a substitute when a font is missing;
+    declaring the East Asian font there keeps Chinese text in a Chinese font.
+    python-docx keeps this part as plain bytes, so it is edited as such.
+    """
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from lxml import etree
+
+    part = next((r.target_part for r in document.part.rels.values() if r.reltype == RT.FONT_TABLE), None)
+    if part is None or not fonts:
+        return
+    root = etree.fromstring(part.blob, etree.XMLParser(resolve_entities=False, no_network=True))
+    known = set()
+    for font in root.iterchildren(W + "font"):
+        known.add(font.get(W + "name"))
+        alt = font.find(W + "altName")
+        if alt is not None:
+            known.add(alt.get(W + "val"))
+    for key in ("latin", "east_asian", "monospace"):
+        name = fonts.get(key)
+        if not name or name in known:
+            continue
+        known.add(name)
+        font = etree.SubElement(root, W + "font")
+        font.set(W + "name", name)
+        etree.SubElement(font, W + "charset").set(W + "val", "86" if key == "east_asian" else "00")
+        etree.SubElement(font, W + "family").set(W + "val", "modern" if key == "monospace" else "auto")
+        etree.SubElement(font, W + "pitch").set(W + "val", "fixed" if key == "monospace" else "variable")
+    part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
