@@ -127,11 +127,18 @@ def test_zh_cn_fonts_and_language_in_styles(samples):
 def test_pack_fonts_override_the_reference(tmp_path):
     pack = tmp_path / "firm"
     pack.mkdir()
-    (pack / "pack.yaml").write_text("name: firm\nextends: default\nfonts: {east_asian: 等线}\n", encoding="utf-8")
+    (pack / "pack.yaml").write_text(
+        "name: firm\nextends: default\nbrand:\n  typography:\n    base: {east_asian: 等线}\n"
+        "    headings: {family: Cambria, east_asian: 黑体}\n",
+        encoding="utf-8",
+    )
     data = build_docx(SAMPLE_FILES[1], tmp_path / "out", pack=str(pack))
-    fonts = part(data, "word/styles.xml").find("w:docDefaults/w:rPrDefault/w:rPr/w:rFonts", NS)
+    styles = part(data, "word/styles.xml")
+    fonts = styles.find("w:docDefaults/w:rPrDefault/w:rPr/w:rFonts", NS)
     assert fonts.get(W + "eastAsia") == "等线"
-    assert fonts.get(W + "ascii") == "Calibri"  # inherited from the default pack
+    assert fonts.get(W + "ascii") == "Calibri"  # inherited from the default pack's base family
+    heading = styles.find("w:style[@w:styleId='Heading1']/w:rPr/w:rFonts", NS)
+    assert (heading.get(W + "ascii"), heading.get(W + "eastAsia")) == ("Cambria", "黑体")
 
 
 # -- structure ---------------------------------------------------------------------------

@@ -68,7 +68,10 @@ class Brand:
     colors: dict[str, str]
     phases: tuple[str, ...]
     palette: dict[str, str] = field(default_factory=dict)
-    logo: str | None = None  # data: URI
+    logo: str | None = None  # data: URI of the large logo (cover)
+    logo_small: str | None = None  # data: URI of the small logo (running header/footer); the large one if unset
+    # role (base, headings, monospace) -> {"family": Latin font, "east_asian": font for CJK characters}
+    typography: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def phase_color(self, index: int) -> str:
         """The colour of the phase at ``index`` (0-based); the list repeats."""
@@ -92,6 +95,13 @@ def _merged(pack: Pack) -> tuple[dict[str, Any], dict[str, Path]]:
                     else:
                         color[ck] = cv
                 merged["color"] = color
+            elif key == "typography" and isinstance(value, dict) and isinstance(merged.get("typography"), dict):
+                typography = dict(merged["typography"])
+                for role, fonts in value.items():
+                    base = typography.get(role)
+                    both = isinstance(base, dict) and isinstance(fonts, dict)
+                    typography[role] = {**base, **fonts} if both else fonts
+                merged["typography"] = typography
             else:
                 merged[key] = value
             if key == "logo":
@@ -131,10 +141,55 @@ def load_brand(pack: Pack) -> Brand:
     else:
         raise _error(pack, "brand.color.phases", "must be a non-empty list of colours")
 
-    logo = None
-    if brand.get("logo"):
-        logo = _logo(pack, brand["logo"], roots.get("logo", pack.root))
-    return Brand(colors=colors, phases=phases, palette=palette, logo=logo)
+    logo = logo_small = None
+    raw_logo = brand.get("logo")
+    if raw_logo:
+        root = roots.get("logo", pack.root)
+        if isinstance(raw_logo, dict):
+            large = raw_logo.get("large") or raw_logo.get("medium") or raw_logo.get("small")
+            small = raw_logo.get("small") or large
+        else:
+            large = small = raw_logo
+        logo = _logo(pack, large, root)
+        logo_small = logo if small == large else _logo(pack, small, root)
+    return Brand(
+        colors=colors,
+        phases=phases,
+        palette=palette,
+        logo=logo,
+        logo_small=logo_small,
+        typography=_typography(pack, brand.get("typography")),
+    )
+
+
+TYPOGRAPHY_ROLES = ("base", "headings", "monospace")
+# A font name goes into CSS and Word XML: letters (any script), digits, spaces and - _ . only.
+_FONT = re.compile(r"^[\w][\w .\-]{0,63}$")
+
+
+def _typography(pack: Pack, raw: Any) -> dict[str, dict[str, str]]:
+    """``brand.typography``: per role a Latin ``family`` and an ``east_asian`` family (both optional)."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise _error(pack, "brand.typography", "must be a mapping of base, headings, monospace")
+    out: dict[str, dict[str, str]] = {}
+    for role, value in raw.items():
+        if role not in TYPOGRAPHY_ROLES:
+            raise _error(pack, f"brand.typography.{role}", f"unknown role; use {', '.join(TYPOGRAPHY_ROLES)}")
+        if isinstance(value, str):
+            value = {"family": value}
+        if not isinstance(value, dict):
+            raise _error(pack, f"brand.typography.{role}", "must be {family: ..., east_asian: ...}")
+        fonts = {}
+        for key, name in value.items():
+            if key not in ("family", "east_asian"):
+                raise _error(pack, f"brand.typography.{role}.{key}", "unknown key; use family and east_asian")
+            if not isinstance(name, str) or not _FONT.match(name.strip()):
+                raise _error(pack, f"brand.typography.{role}.{key}", f"{name!r} is not a font name")
+            fonts[key] = name.strip()
+        out[role] = fonts
+    return out
 
 
 def _color(pack: Pack, path: str, value: Any, palette: dict[str, str]) -> str:

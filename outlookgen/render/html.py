@@ -155,6 +155,18 @@ def _brand_css(brand: Brand, phase_ids: list[str]) -> str:
         lines.append(f"  --og-palette-{name}: {value};")
     for i, value in enumerate(brand.phases, start=1):
         lines.append(f"  --og-phase-{i}: {value};")
+    # Brand fonts go first in each stack; the stylesheet's own stack follows as fallback.
+    fonts = brand.typography
+    for var, role, key in (
+        ("font-brand", "base", "family"),
+        ("font-brand-cjk", "base", "east_asian"),
+        ("font-heading-brand", "headings", "family"),
+        ("font-heading-brand-cjk", "headings", "east_asian"),
+        ("mono-brand", "monospace", "family"),
+    ):
+        name = fonts.get(role, {}).get(key)
+        if name:
+            lines.append(f"  --og-{var}: {css_string(name)};")
     lines.append("}")
     for i in range(len(phase_ids)):
         lines.append(f".og-phase-{i + 1} {{ --og-phase: {brand.phase_color(i)}; }}")

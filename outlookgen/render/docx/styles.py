@@ -83,19 +83,26 @@ class StyleMap:
 
 
 def pack_fonts(pack: Pack) -> dict[str, str]:
-    """``fonts:`` of pack.yaml merged along the chain (the child's font wins, key by key)."""
+    """The Word fonts of the pack's ``brand.typography`` (merged along the chain by render.brand).
+
+    ``latin``/``east_asian`` from ``base``, ``heading_latin``/``heading_east_asian``
+    from ``headings``, ``monospace`` from ``monospace``; a font the pack does
+    not set keeps the one reference.docx names.
+    """
+    from outlookgen.render.brand import load_brand
+
+    typography = load_brand(pack).typography
     fonts: dict[str, str] = {}
-    for p in reversed(pack.chain()):
-        own = p.meta.get("fonts") or {}
-        if not isinstance(own, dict):
-            raise TemplateError(f"template pack '{p.name}': pack.yaml 'fonts' must be a mapping")
-        for key in ("latin", "east_asian", "monospace"):
-            value = own.get(key)
-            if value is None:
-                continue
-            if not isinstance(value, str) or not value.strip() or len(value) > 64:
-                raise TemplateError(f"template pack '{p.name}': pack.yaml fonts.{key} must be a font name")
-            fonts[key] = value.strip()
+    for role, key, slot in (
+        ("base", "family", "latin"),
+        ("base", "east_asian", "east_asian"),
+        ("headings", "family", "heading_latin"),
+        ("headings", "east_asian", "heading_east_asian"),
+        ("monospace", "family", "monospace"),
+    ):
+        name = typography.get(role, {}).get(key)
+        if name:
+            fonts[slot] = name
     return fonts
 
 
@@ -163,8 +170,21 @@ def apply_fonts(styles_element, fonts: dict[str, str], code_style_id: str) -> No
         text["eastAsia"] = fonts["east_asian"]
     if text:
         _set_fonts(_rpr_child(_doc_defaults_rpr(styles_element), "rFonts", ("rStyle",)), text)
+    headings: dict[str, str] = {}
+    if "heading_latin" in fonts:
+        headings.update(ascii=fonts["heading_latin"], hAnsi=fonts["heading_latin"], cs=fonts["heading_latin"])
+    if "heading_east_asian" in fonts:
+        headings["eastAsia"] = fonts["heading_east_asian"]
     for style in styles_element.iterchildren(W + "style"):
         rpr = style.find(W + "rPr")
+        name_el = style.find(W + "name")
+        style_name = (name_el.get(W + "val") if name_el is not None else "") or ""
+        if headings and (style_name.lower().startswith("heading") or style_name.lower() == "title"):
+            if rpr is None:
+                rpr = style.makeelement(W + "rPr", {})
+                style.append(rpr)
+            _set_fonts(_rpr_child(rpr, "rFonts", ("rStyle",)), headings)
+            continue
         is_code = style.get(W + "styleId") == code_style_id
         if is_code:
             names = {}
