@@ -108,7 +108,11 @@ def _label_paths(data, prefix=()) -> set[tuple]:
 
 
 def _check_labels(pack: Pack) -> list[Diagnostic]:
-    """A label a pack sets that the default pack does not know is a typo (it would never show)."""
+    """A label a pack sets inside a section of the default labels that has no such key is a typo.
+
+    A new top-level section (``acme: {about: ...}``) is the pack's own words
+    for its own templates and is fine.
+    """
     if pack.parent is None:
         return []
     out = []
@@ -119,16 +123,16 @@ def _check_labels(pack: Pack) -> list[Diagnostic]:
         for path in sorted(_label_paths(own) - known):
             if any(part.startswith("x-") for part in path if isinstance(part, str)):
                 continue
-            if path[:-1] and path[:-1] not in known:
-                continue  # reported at its parent key
+            if len(path) == 1 or path[:-1] not in known:
+                continue  # a section of the pack's own, or reported at its parent key
             name = ".".join(str(p) for p in path)
+            siblings = sorted(str(k[-1]) for k in known if k[:-1] == path[:-1])
+            close = difflib.get_close_matches(str(path[-1]), siblings, n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            shown = str(pack.root / "labels" / f"{locale}.yaml")
             out.append(
                 Diagnostic(
-                    str(pack.root / "labels" / f"{locale}.yaml"),
-                    1,
-                    1,
-                    name,
-                    f"label '{name}' is not a label outlookgen uses",
+                    shown, 1, 1, name, f"label '{name}' is not a label outlookgen uses{hint}; it would never show"
                 )
             )
     return out

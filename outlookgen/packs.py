@@ -78,11 +78,15 @@ class Pack:
         return merged
 
     def _own_labels(self, locale: str) -> dict[str, Any]:
-        path = self.root / "labels" / f"{locale}.yaml"
-        if not path.is_file():
-            return {}
-        data = _read_yaml(path)
+        path = self.own_file(f"labels/{locale}.yaml")
+        data = _read_yaml(path) if path is not None else {}
         overrides = (self.meta.get("labels") or {}).get(locale) or {}
+        if not isinstance(overrides, dict):
+            raise TemplateError(
+                diagnostics=[
+                    Diagnostic(str(self.root / "pack.yaml"), 1, 1, f"labels.{locale}", "must be a mapping of labels")
+                ]
+            )
         return _deep_merge(data, overrides)
 
 

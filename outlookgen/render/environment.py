@@ -149,6 +149,9 @@ def render(env, template: str, context: Mapping[str, Any], pack: Pack) -> str:
         _OutputTooLarge,
     ) as exc:
         filename, line = _template_frame(exc, pack)
+        if filename is None and isinstance(exc, (RenderLimitExceeded, _OutputTooLarge)):
+            # Stopped between two pieces of output: no template line is running.
+            filename, line = env.get_template(template).filename or template, 1
         if filename is None:
             raise  # not from a template: a bug in outlookgen, keep the traceback
         if isinstance(exc, RecursionError):
@@ -170,7 +173,7 @@ def _bounded_output(chunks) -> str:
     for chunk in chunks:
         size += len(chunk)
         if size > MAX_OUTPUT_CHARS:
-            raise _OutputTooLarge(f"the output passed {MAX_OUTPUT_CHARS // (1024 * 1024)} MB; a template is looping")
+            raise _OutputTooLarge(f"the output passed {MAX_OUTPUT_CHARS:,} characters; a template is looping")
         parts.append(chunk)
     return "".join(parts)
 

@@ -30,10 +30,21 @@ _IMAGE_TYPES = ("image/png", "image/jpeg", "image/gif", "image/bmp")
 
 
 def reference_path(pack: Pack) -> Path:
-    """The first ``docx/reference.docx`` along the pack chain (a firm's pack replaces the default's)."""
+    """The first ``docx/reference.docx`` along the pack chain (a firm's pack replaces the default's).
+
+    It comes from whoever wrote the pack, so it is checked before python-docx
+    opens it: a real .docx, no macros, no zip bomb, no external links, and no
+    symlink out of its pack.
+    """
+    from outlookgen.packcheck import reference_docx_problems
+
     for p in pack.chain():
-        candidate = p.root / "docx" / REFERENCE
-        if candidate.is_file():
+        candidate = p.own_file(f"docx/{REFERENCE}")
+        if candidate is not None:
+            problems = reference_docx_problems(candidate)
+            if problems:
+                shown = f"{p.name}/docx/{REFERENCE}"
+                raise TemplateError(diagnostics=[Diagnostic(shown, 1, 1, "$", f"refused: {m}") for m in problems])
             return candidate
     raise TemplateError(f"template pack '{pack.name}' has no docx/{REFERENCE}")
 

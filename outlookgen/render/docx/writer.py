@@ -76,6 +76,7 @@ class Writer:
         self.toc: list[tuple[int, str, str]] = []
         self.sections_closed = 0
         self.links: dict[str, str] = {}
+        self.next_rid = 1  # the lowest rId that may be free (hyperlinks are numbered from here)
         self.id_code = styles.id("character", "Inline Code")
         self.id_link = styles.id("character", "Hyperlink")
         body = document.element.body
@@ -292,7 +293,14 @@ class Writer:
 
         rid = self.links.get(url)
         if rid is None:
-            rid = self.links[url] = self.part.relate_to(url, RT.HYPERLINK, is_external=True)
+            # Not part.relate_to: python-docx scans every relationship for a match and
+            # for a free rId on each call, so a spec with many distinct links took
+            # quadratic time (20 000 links: a minute). self.links already dedupes.
+            rels = self.part.rels
+            while f"rId{self.next_rid}" in rels:
+                self.next_rid += 1
+            rid = self.links[url] = f"rId{self.next_rid}"
+            rels.add_relationship(RT.HYPERLINK, url, rid, is_external=True)
         return f'<w:hyperlink r:id="{rid}" w:history="1">{runs}</w:hyperlink>'
 
     # -- blocks -----------------------------------------------------------------
