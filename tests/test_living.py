@@ -72,3 +72,16 @@ def test_a_broken_older_version_is_a_located_error(tmp_path, cli):
 
 def test_a_bad_as_of_day_is_a_usage_error(cli):
     assert cli("build", BI, "--as-of", "2026-13-01")[0] == 2
+
+
+def test_the_as_of_day_is_marked_on_every_gantt(tmp_path, cli):
+    import zipfile
+
+    code, _, err = cli("build", BI, "-f", "md,docx", "-o", tmp_path, "-q", "--as-of", "2026-08-10")
+    assert code == 0, err
+    md = (tmp_path / "bi-platform.en.md").read_text(encoding="utf-8")
+    assert "    ▼ as of 10 August 2026 :milestone, asof, 2026-08-10, 0d" in md
+    with zipfile.ZipFile(tmp_path / "bi-platform.en.docx") as archive:
+        document = archive.read("word/document.xml").decode("utf-8")
+    assert "▼ 28 · 10 Aug" in document  # the Gantt table's column for week 28
+    assert "as of 10 August 2026" in document  # and its legend

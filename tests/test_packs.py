@@ -62,7 +62,8 @@ def test_firm_pack_changes_show_in_all_three_formats(tmp_path, cli):
             "W:FILL", "w:fill"
         )
         assert any(name.startswith("word/media/") for name in archive.namelist()), "the logo is in the Word file"
-    assert 'src="data:image/png;base64,' in html  # the logo, embedded
+    assert 'class="cover-logo" src="data:image/png;base64,' in html  # the large logo, embedded
+    assert 'class="footer-logo" src="data:image/png;base64,' in html  # the small one
 
 
 def test_firm_pack_in_chinese(tmp_path, cli):

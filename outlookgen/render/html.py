@@ -253,6 +253,7 @@ def build_html_context(outlook: Outlook, pack: Pack, locale: str, env, extras: E
         "style": Markup(_brand_css(brand, phase_ids) + "\n" + css),
         "page_style": Markup(_page_css(context["meta"])),
         "logo": Markup(escape(brand.logo)) if brand.logo else None,
+        "logo_small": Markup(escape(brand.logo_small)) if brand.logo_small else None,
         "toc": Markup(_TOC_MARKER),
         "phase_class": {pid: f"og-phase-{i + 1}" for i, pid in enumerate(phase_ids)},
         "gantt": gantt_svg(

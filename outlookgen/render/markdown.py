@@ -84,6 +84,8 @@ def render_markdown(outlook: Outlook, pack: Pack, locale: str, *, extras: Extras
             title=outlook.meta.title,
             cancelled_label=labels["value"]["task_status"]["cancelled"],
             date_axis=labels["format"]["mermaid_axis"],
+            as_of=(extras.as_of if extras and extras.as_of else outlook.meta.date),
+            as_of_label=f"{labels['status_view']['today']} {context['status']['as_of_text']}",
         )
     )
     env = environment.make_environment(pack, "md", filters=FILTERS, finalize=_finalize)

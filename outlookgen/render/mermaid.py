@@ -26,7 +26,15 @@ def _label(text: str, limit: int = 80) -> str:
     return clean or "-"
 
 
-def gantt(outlook: Outlook, *, title: str, cancelled_label: str, date_axis: str = "%d %b") -> str:
+def gantt(
+    outlook: Outlook,
+    *,
+    title: str,
+    cancelled_label: str,
+    date_axis: str = "%d %b",
+    as_of: date | None = None,
+    as_of_label: str = "",
+) -> str:
     """Mermaid source for the plan: one section per phase, tasks with computed dates."""
     road = outlook.roadmap
     days = 7 if road.unit == "week" else 1
@@ -62,4 +70,10 @@ def gantt(outlook: Outlook, *, title: str, cancelled_label: str, date_axis: str 
             at = start + timedelta(days=ms.time * days)
             tags = ["milestone"] + (["crit"] if ms.critical else [])
             lines.append(f"    {_label(ms.name)} :{', '.join(tags)}, m{p_index}_{m_index}, {at.isoformat()}, 0d")
+    # The status view's day, as a milestone of its own: every Mermaid version
+    # draws milestones (the newer `vert` marker would break older renderers).
+    dated = road.start is not None and road.total_end_date is not None
+    if dated and as_of is not None and road.start <= as_of <= road.total_end_date:
+        lines.append(f"    section {_label(as_of_label)}")
+        lines.append(f"    ▼ {_label(as_of_label)} :milestone, asof, {as_of.isoformat()}, 0d")
     return "\n".join(lines) + "\n"

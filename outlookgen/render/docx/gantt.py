@@ -94,6 +94,11 @@ def render_gantt(writer, ctx, elem, out: list[str]) -> None:
     ]
     if road["buffer"]:
         legend += [x.run("   "), x.run("■", x.rpr(colour=muted)), x.run(f" {g['buffer']}")]
+    status = writer.context.get("status") or {}
+    if status.get("unit") and 1 <= status["unit"] <= total:
+        words = labels["status_view"]
+        legend += [x.run("   "), x.run("▼", x.rpr(colour=pal.resolve("accent") or "1B7F79", bold=True))]
+        legend.append(x.run(f" {words['today']} {status['as_of_text']}"))
     out.append(f"<w:p>{x.ppr(caption_id, keep_next=True)}{''.join(legend)}</w:p>")
 
     # -- cells ----------------------------------------------------------------
@@ -149,8 +154,14 @@ def render_gantt(writer, ctx, elem, out: list[str]) -> None:
             for h, b in zip(heads, buckets, strict=True)
         ]
     rotate = any(x.text_extent(h)[1] * EM + 60 > col_w for h in heads)
-    for text, (first, _) in zip(heads, buckets, strict=True):
-        head_cells.append(_head_cell(text_id, text, rotate, secondary if first > end else None))
+    # The status view's day: its column is marked (the Word table's "today" line).
+    as_of_unit = (writer.context.get("status") or {}).get("unit")
+    accent = pal.resolve("accent") or "1B7F79"
+    for text, (first, last) in zip(heads, buckets, strict=True):
+        if as_of_unit and first <= as_of_unit <= last:
+            head_cells.append(_head_cell(text_id, f"▼ {text}", rotate, accent))
+        else:
+            head_cells.append(_head_cell(text_id, text, rotate, secondary if first > end else None))
     longest = max(x.text_extent(h)[1] for h in heads)
     height = f'<w:trHeight w:val="{int(longest * EM * 1.1 + 200)}"/>' if rotate else ""
     rows.append(f"<w:tr><w:trPr><w:cantSplit/>{height}<w:tblHeader/></w:trPr>{''.join(head_cells)}</w:tr>")
