@@ -211,6 +211,11 @@ def build_spec(spec: Path, formats: Sequence[str], options: BuildOptions) -> Spe
     except OutlookgenError as exc:
         problems = exc.diagnostics or (Diagnostic(str(spec), 1, 1, "$", str(exc)),)
         return SpecOutcome(spec, problems=tuple(problems))
+    except MemoryError:
+        # Memory grows with the spec (a 5 MB spec of dense inline markup needs
+        # gigabytes for Word); under a memory limit that is the input's fault, not a crash.
+        message = "ran out of memory while building this spec; it is too large for this process's memory limit"
+        return SpecOutcome(spec, problems=(Diagnostic(str(spec), 1, 1, "$", message),))
     dependencies = loaded.includes
     if options.changes_since is not None:
         dependencies = (*dependencies, str(Path(options.changes_since).resolve()))
@@ -351,6 +356,9 @@ def _check(outputs: dict[Path, bytes], plan: dict[Path, dict[str, Path]]) -> Non
     for spec, targets in plan.items():
         for target in targets.values():
             if target not in outputs:
+                continue
+            if target.exists() and not target.is_file():  # a FIFO would block the check forever
+                stale.append(Diagnostic(str(spec), 1, 1, "$", f"{target} is not a regular file; run outlookgen build"))
                 continue
             try:
                 current = target.read_bytes()

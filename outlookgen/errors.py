@@ -54,7 +54,21 @@ class Diagnostic:
         Always exactly one line: a spec value quoted in a message cannot break
         it, because characters that are not printable are shown escaped.
         """
-        return f"{_printable(self.file)}:{self.line}:{self.column}: {self.severity}: {_printable(self.path)}: {_printable(self.message)}"
+        path, message = _clip(self.path, _MAX_PATH), _clip(self.message, _MAX_MESSAGE)
+        return f"{_printable(self.file)}:{self.line}:{self.column}: {self.severity}: {_printable(path)}: {_printable(message)}"
+
+
+# An error line quotes spec text (keys, values); a 5 MB key must not make a 10 MB line.
+_MAX_PATH = 200
+_MAX_MESSAGE = 1000
+
+
+def _clip(text: str, limit: int) -> str:
+    """``text`` cut in the middle past ``limit`` characters: both ends stay (what is wrong, what to do)."""
+    if len(text) <= limit:
+        return text
+    head = limit * 2 // 3
+    return text[:head] + "…" + text[-(limit - head - 1) :]
 
 
 def _printable(text: str) -> str:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -45,11 +46,34 @@ def digest_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def digest_file(path: Path) -> str | None:
+def read_regular(path: Path) -> bytes | None:
+    """The bytes of a regular file; None when it is missing, unreadable or anything else.
+
+    A FIFO or a device planted where a spec, fragment or output was would
+    block or never end, so nothing but a regular file is read (opened
+    without blocking, then checked).
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
     try:
-        return digest_bytes(path.read_bytes())
+        fd = os.open(path, flags)
+    except (OSError, ValueError):
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        chunks = []
+        while chunk := os.read(fd, 1 << 20):
+            chunks.append(chunk)
+        return b"".join(chunks)
     except OSError:
         return None
+    finally:
+        os.close(fd)
+
+
+def digest_file(path: Path) -> str | None:
+    data = read_regular(path)
+    return None if data is None else digest_bytes(data)
 
 
 def tree_digest(folders: Iterable[Path]) -> str:
@@ -103,15 +127,17 @@ class Manifest:
 
     @classmethod
     def read(cls, folder: Path) -> Manifest:
+        entries: dict[str, Entry] = {}
         try:
-            raw = json.loads(manifest_path(folder).read_text(encoding="utf-8"))
+            raw = json.loads(read_regular(manifest_path(folder)) or b"{}")
             if raw.get("format") != _FORMAT:
                 return cls(folder, {})
-            entries = {
-                name: Entry(e["inputs"], e["output"], tuple(e.get("dependencies", ())))
-                for name, e in raw.get("outputs", {}).items()
-            }
-        except (OSError, ValueError, TypeError, KeyError, AttributeError):
+            for name, e in raw.get("outputs", {}).items():
+                deps = e.get("dependencies", [])
+                strings = (e["inputs"], e["output"], *deps) if isinstance(deps, list) else ()
+                if strings and all(isinstance(v, str) for v in strings):
+                    entries[name] = Entry(e["inputs"], e["output"], tuple(deps))
+        except (ValueError, TypeError, KeyError, AttributeError, RecursionError):
             # A missing or damaged manifest only costs a full rebuild.
             entries = {}
         return cls(folder, entries)

@@ -72,10 +72,17 @@ def commit(outputs: Mapping[Path, bytes]) -> list[Path]:
     and no earlier output is touched. A symlink planted at a target is
     replaced by the rename, never written through.
     """
+    # A rename cannot replace a folder: found only at rename time, it would leave
+    # the outputs renamed before it new and those after it old. Refuse up front.
+    for target in outputs:
+        if target.is_dir() and not target.is_symlink():
+            raise OutputError(f"cannot write {target}: a folder of that name is in the way")
     staged: list[tuple[str, Path]] = []
     mode = _file_mode()
+    current: Path | None = None
     try:
         for target, payload in outputs.items():
+            current = target
             target.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
             staged.append((tmp, target))
@@ -83,11 +90,13 @@ def commit(outputs: Mapping[Path, bytes]) -> list[Path]:
                 handle.write(payload)
             os.chmod(tmp, mode)
         for tmp, target in staged:
+            current = target
             os.replace(tmp, target)
     except OSError as exc:
         for tmp, _ in staged:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(tmp)
-        where = exc.filename or (staged[-1][1] if staged else "output")
+        # Name the output, never the temporary file the user has never seen.
+        where = current if current is not None else (exc.filename or "output")
         raise OutputError(f"cannot write {where}: {exc.strerror or exc}") from None
     return [target for _, target in staged]

@@ -82,7 +82,7 @@ def build_context(
         "data_governance": _data(outlook),
         "evolution": _evolution(outlook, w),
         "appendices": [{"title": a.title, "body": a.body} for a in outlook.appendices],
-        "extra": _extra(outlook),
+        "extra": dict(outlook.extensions),  # the top-level x- keys
         "lint": _lint(extras.lint, labels) if extras.lint is not None else None,
         "status": _status(outlook, w, extras.as_of),
         "changes": changes,
@@ -274,6 +274,7 @@ def _scope(o: Outlook, w: Wording) -> dict[str, Any]:
             }
             for x in o.scope_excluded
         ],
+        "extra": dict(o.scope_extra),
     }
 
 

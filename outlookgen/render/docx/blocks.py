@@ -22,6 +22,7 @@ from markupsafe import Markup
 from outlookgen.render.markup import safe_url
 from outlookgen.spec.scalars import as_text
 
+_XML_ERR_NO_MEMORY = 2  # libxml2's XML_ERR_NO_MEMORY
 # XML 1.0 Char: #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF]
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
@@ -122,6 +123,8 @@ def parse(markup: str):
     try:
         return etree.fromstring(source.encode("utf-8"), parser)
     except etree.XMLSyntaxError as exc:
+        if exc.code == _XML_ERR_NO_MEMORY:  # libxml2 reports exhaustion as a syntax error
+            raise MemoryError from None
         line = exc.position[0] if exc.position else 1
         lines = markup.splitlines()
         excerpt = lines[line - 1].strip() if 0 < line <= len(lines) else ""

@@ -27,6 +27,7 @@ _BOOKMARK = "{urn:outlookgen}bookmark"
 _TOC_FIELD = ' TOC \\o "1-3" \\h \\z \\u '
 _EM_TWIPS_TABLE = 180  # Table Text is 9 pt: one em is 180 twips
 _CELL_MARGINS = 170  # left + right cell margins of the default table style
+_XML_ERR_NO_MEMORY = 2  # libxml2's XML_ERR_NO_MEMORY
 
 
 @dataclass
@@ -659,7 +660,12 @@ class Writer:
         marker = etree.Comment("outlookgen:body")
         self.sect.addprevious(marker)
         head, _, tail = etree.tostring(root, encoding="unicode").partition("<!--outlookgen:body-->")
-        new_root = parse_xml(head + "".join(out) + tail)
+        try:
+            new_root = parse_xml(head + "".join(out) + tail)
+        except etree.XMLSyntaxError as exc:
+            if exc.code == _XML_ERR_NO_MEMORY:  # libxml2 reports exhaustion as a syntax error
+                raise MemoryError from None
+            raise
         _merge_section_marks(list(new_root.body))
         part._element = new_root
 

@@ -1,0 +1,446 @@
+"""Faults around a build: a renderer or a write failing midway, two builds at once, planted
+symlinks, FIFOs and folders, odd spec names, permissions, a damaged build cache.
+
+What must hold every time: earlier outputs stay as they were unless the whole
+build succeeds, no temporary file is left behind, nothing is written outside
+the output folder or through a link, and nothing hangs (cases that could block
+run in a child process with a timeout, see test_hostile.run_limited).
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import stat
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+from test_hostile import check_error_lines, run_limited
+
+from outlookgen import build as build_module
+from outlookgen import manifest
+from outlookgen.build import BuildOptions, build
+from outlookgen.errors import OutputError, SpecError, TemplateError
+
+MINIMAL = ROOT / "tests" / "specs" / "valid" / "minimal.yaml"
+FORMATS = ("md", "html", "docx")
+
+posix_only = pytest.mark.skipif(os.name != "posix", reason="FIFOs, symlinks and umask are POSIX")
+
+
+def write_spec(folder: Path, title: str = "Minimal outlook", name: str = "plan.yaml") -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    spec = folder / name
+    spec.write_text(MINIMAL.read_text(encoding="utf-8").replace("Minimal outlook", title, 1), encoding="utf-8")
+    return spec
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+def temp_files(*folders: Path) -> list[Path]:
+    return [p for folder in folders for p in folder.rglob("*.tmp")]
+
+
+@pytest.fixture
+def built(tmp_path):
+    """A spec already built into out/ (md, html, docx), then edited so the next build must write again."""
+    spec = write_spec(tmp_path / "specs")
+    out = tmp_path / "out"
+    build([spec], BuildOptions(formats=FORMATS, output_dir=out, jobs=1))
+    before = snapshot(out)
+    assert set(before) == {"plan.md", "plan.html", "plan.docx"}
+    write_spec(tmp_path / "specs", title="Edited outlook")
+    return spec, out, before
+
+
+# --------------------------------------------------------------------------- a failure midway
+
+
+@pytest.mark.parametrize(
+    "error",
+    [TemplateError("html/outlook.html.j2 broke"), RuntimeError("a bug in a renderer")],
+    ids=["outlookgen-error", "unexpected-error"],
+)
+def test_failure_rendering_the_second_of_three_formats_keeps_every_earlier_output(built, monkeypatch, error):
+    spec, out, before = built
+    rendered = []
+
+    def fail(*args, **kwargs):
+        raise error
+
+    for fmt in FORMATS:
+        real = build_module.RENDERERS[fmt]
+        monkeypatch.setitem(
+            build_module.RENDERERS,
+            fmt,
+            fail if fmt == "html" else (lambda *a, _real=real, _fmt=fmt, **k: rendered.append(_fmt) or _real(*a, **k)),
+        )
+    expected = SpecError if isinstance(error, TemplateError) else type(error)
+    with pytest.raises(expected):
+        build([spec], BuildOptions(formats=FORMATS, output_dir=out, jobs=1))
+    assert rendered == ["md"]  # the first format was rendered, then html failed
+    assert snapshot(out) == before
+    assert not temp_files(out)
+
+
+def test_failure_in_a_renderer_is_an_error_line_from_the_command_line(built, monkeypatch, cli):
+    spec, out, before = built
+
+    def fail(*args, **kwargs):
+        raise TemplateError("html/outlook.html.j2 broke")
+
+    monkeypatch.setitem(build_module.RENDERERS, "html", fail)
+    code, _, err = cli("build", spec, "-o", out, "-f", "md,html,docx")
+    assert code == 1
+    assert check_error_lines(err) == [f"{spec}:1:1: error: $: html/outlook.html.j2 broke"]
+    assert snapshot(out) == before and not temp_files(out)
+
+
+def test_one_spec_failing_in_a_worker_process_writes_nothing_for_any_spec(tmp_path, monkeypatch):
+    good = write_spec(tmp_path / "a", title="Good outlook")
+    bad = write_spec(tmp_path / "b", title="Bad outlook", name="bad.yaml")
+    out = tmp_path / "out"
+    real = build_module.RENDERERS["html"]
+
+    def fail_for_bad(outlook, *args, **kwargs):
+        if outlook.meta.title == "Bad outlook":
+            raise RuntimeError("a bug in a renderer")
+        return real(outlook, *args, **kwargs)
+
+    monkeypatch.setitem(build_module.RENDERERS, "html", fail_for_bad)  # forked workers inherit it
+    with pytest.raises(RuntimeError):
+        build([good, bad], BuildOptions(formats=FORMATS, output_dir=out, jobs=2))
+    assert not out.exists() or not any(out.iterdir())
+
+
+@pytest.mark.parametrize("call", [1, 2, 3])
+def test_failure_writing_an_output_writes_none_of_them(built, monkeypatch, call):
+    spec, out, before = built
+    real = tempfile.mkstemp
+    calls = []
+
+    def mkstemp(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == call:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr("outlookgen.writer.tempfile.mkstemp", mkstemp)
+    with pytest.raises(OutputError) as info:
+        build([spec], BuildOptions(formats=FORMATS, output_dir=out, jobs=1))
+    name = ("plan.md", "plan.html", "plan.docx")[call - 1]
+    assert str(info.value) == f"cannot write {out / name}: No space left on device"
+    assert snapshot(out) == before and not temp_files(out)
+
+
+def test_failure_at_rename_time_leaves_whole_files_and_no_temporary_file(built, monkeypatch):
+    # Renames cannot be undone together: the outputs renamed before the failure are
+    # new, the others old — but each is a whole file, and the error names the output.
+    spec, out, before = built
+    real = os.replace
+    calls = []
+
+    def replace(src, dst):
+        calls.append(dst)
+        if len(calls) == 2:
+            raise OSError(errno.EIO, os.strerror(errno.EIO))
+        return real(src, dst)
+
+    monkeypatch.setattr("outlookgen.writer.os.replace", replace)
+    with pytest.raises(OutputError, match=r"cannot write .*plan\.html: Input/output error"):
+        build([spec], BuildOptions(formats=FORMATS, output_dir=out, jobs=1))
+    after = snapshot(out)
+    assert after["plan.html"] == before["plan.html"] and after["plan.docx"] == before["plan.docx"]
+    assert after["plan.md"] != before["plan.md"] and b"Edited outlook" in after["plan.md"]
+    assert not temp_files(out)
+
+
+def test_a_folder_at_an_output_path_is_refused_before_anything_is_written(built, cli):
+    # Found by these tests: the folder was found only when its rename failed, after
+    # plan.md had already been replaced, and the message named a temporary file.
+    spec, out, before = built
+    (out / "plan.html").unlink()
+    (out / "plan.html").mkdir()
+    code, _, err = cli("build", spec, "-o", out, "-q")
+    assert code == 1
+    assert check_error_lines(err) == [
+        f"outlookgen: error: cannot write {out / 'plan.html'}: a folder of that name is in the way"
+    ]
+    assert snapshot(out) == {k: v for k, v in before.items() if k != "plan.html"}
+    assert not temp_files(out)
+
+
+# --------------------------------------------------------------------------- two builds at once
+
+_LOOP = """
+import sys
+from pathlib import Path
+from outlookgen.build import BuildOptions, build
+spec, out, go, rounds = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]), int(sys.argv[4])
+while not go.exists():
+    pass
+for _ in range(rounds):
+    build([spec], BuildOptions(formats=("md", "html", "docx"), output_dir=out, force=True, jobs=1))
+"""
+
+
+@posix_only
+@pytest.mark.parametrize("same_spec", [True, False], ids=["same-spec", "two-specs-one-output-name"])
+def test_two_builds_writing_one_folder_at_once_leave_complete_valid_files(tmp_path, same_spec):
+    specs = [write_spec(tmp_path / "a", "Alpha outlook"), write_spec(tmp_path / "b", "Beta outlook")]
+    if same_spec:
+        specs[1] = specs[0]
+    expected: dict[str, set[bytes]] = {f"plan.{fmt}": set() for fmt in FORMATS}
+    for i, spec in enumerate(specs):
+        result = build([spec], BuildOptions(formats=FORMATS, output_dir=tmp_path / f"expected{i}", jobs=1))
+        for path in result.written:
+            expected[path.name].add(path.read_bytes())
+    out, go = tmp_path / "out", tmp_path / "go"
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", _LOOP, str(spec), str(out), str(go), "6"],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        for spec in specs
+    ]
+    go.touch()
+    for proc in procs:
+        try:
+            _, err = proc.communicate(timeout=300)
+        except subprocess.TimeoutExpired:
+            for p in procs:
+                p.kill()
+            pytest.fail("two concurrent builds hung")
+        assert proc.returncode == 0, err.decode("utf-8", "replace")[-3000:]
+    final = snapshot(out)
+    assert set(final) == set(expected)
+    for name, data in final.items():
+        assert data in expected[name], f"{name} is not a complete output of either build"
+    assert not temp_files(out)
+    for path in (manifest.cache_dir() / "manifests").glob("*.json"):
+        json.loads(path.read_text(encoding="utf-8"))  # the shared cache stayed valid JSON
+
+
+# --------------------------------------------------------------------------- links, FIFOs and folders at outputs
+
+
+@posix_only
+@pytest.mark.parametrize("kind", ["file", "dangling", "folder"])
+def test_a_symlink_planted_at_an_output_is_replaced_not_written_through(tmp_path, kind, cli):
+    spec = write_spec(tmp_path / "specs")
+    out = tmp_path / "out"
+    out.mkdir()
+    victim = tmp_path / "victim"
+    if kind == "file":
+        victim.write_text("VICTIM", encoding="utf-8")
+    elif kind == "folder":
+        victim.mkdir()
+    for fmt in FORMATS:
+        (out / f"plan.{fmt}").symlink_to(victim)
+    code, _, err = cli("build", spec, "-o", out, "-q")
+    assert code == 0, err
+    for fmt in FORMATS:
+        target = out / f"plan.{fmt}"
+        assert not target.is_symlink() and target.is_file() and target.stat().st_size > 0
+    if kind == "file":
+        assert victim.read_text(encoding="utf-8") == "VICTIM"
+    elif kind == "folder":
+        assert list(victim.iterdir()) == []
+    else:
+        assert not victim.exists()
+
+
+@posix_only
+def test_a_fifo_planted_at_an_output_does_not_block_the_next_build_or_check(tmp_path):
+    # Found by these tests: the up-to-date check read the FIFO and waited forever.
+    spec = write_spec(tmp_path / "specs")
+    out = tmp_path / "out"
+    assert run_limited(["build", spec, "-o", out, "-q"], cwd=tmp_path)[0] == 0
+    (out / "plan.md").unlink()
+    os.mkfifo(out / "plan.md")
+    code, _, err = run_limited(["build", spec, "-o", out, "--check"], cwd=tmp_path, cpu_seconds=20)
+    assert code == 1
+    assert f"{spec}:1:1: error: $: {out / 'plan.md'} is not a regular file; run outlookgen build" in check_error_lines(
+        err
+    )
+    code, _, err = run_limited(["build", spec, "-o", out, "-q"], cwd=tmp_path, cpu_seconds=20)
+    assert code == 0, err
+    assert stat.S_ISREG((out / "plan.md").lstat().st_mode)
+
+
+@posix_only
+@pytest.mark.parametrize("which", ["spec", "fragment"])
+def test_an_input_replaced_by_a_fifo_after_a_build_is_an_error_not_a_hang(tmp_path, which):
+    # Found by these tests: the manifest digested the spec and fragments it had seen
+    # before the loader could say the file is not a regular file.
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "shared").mkdir()
+    fragment = tmp_path / "shared" / "risks.yaml"
+    fragment.write_text("x-shared: 1\n", encoding="utf-8")
+    spec = write_spec(tmp_path / "specs")
+    spec.write_text(
+        spec.read_text(encoding="utf-8").replace("outlook: 1", "outlook: 1\ninclude: [../shared/risks.yaml]")
+    )
+    out = tmp_path / "out"
+    assert run_limited(["build", spec, "-o", out, "-q"], cwd=tmp_path)[0] == 0
+    victim = spec if which == "spec" else fragment
+    victim.unlink()
+    os.mkfifo(victim)
+    code, _, err = run_limited(["build", spec, "-o", out, "-q"], cwd=tmp_path, cpu_seconds=20)
+    assert code == 1
+    lines = check_error_lines(err)
+    assert any("is not a regular file" in line or "is not a file" in line for line in lines), lines
+
+
+# --------------------------------------------------------------------------- permissions
+
+
+@posix_only
+@pytest.mark.parametrize("umask", [0o022, 0o077, 0o002])
+def test_outputs_get_the_permissions_any_new_file_gets(tmp_path, umask):
+    spec = write_spec(tmp_path / "specs")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "plan.md").write_text("old", encoding="utf-8")
+    os.chmod(out / "plan.md", 0o600)  # an existing output's own mode does not carry over
+    old = os.umask(umask)
+    try:
+        build([spec], BuildOptions(formats=FORMATS, output_dir=out, jobs=1))
+    finally:
+        os.umask(old)
+    for fmt in FORMATS:
+        assert stat.S_IMODE((out / f"plan.{fmt}").stat().st_mode) == 0o666 & ~umask, fmt
+
+
+# --------------------------------------------------------------------------- output names
+
+
+ODD_NAMES = [
+    ".hidden.yaml",
+    "..yaml",
+    "...yaml",
+    ".yaml",
+    "a b.yaml",
+    "计划 v2.yaml",
+    "x.YAML",
+    "new\nline.yaml",
+    "-dash.yaml",
+    "back\\slash.yaml",
+    "plan",
+    "plan.md",
+    "semi;colon $(touch pwned).yaml",
+]
+
+
+@posix_only
+@pytest.mark.parametrize("name", ODD_NAMES, ids=repr)
+@pytest.mark.parametrize("to_folder", [True, False], ids=["-o", "beside"])
+def test_output_names_from_odd_spec_names_stay_in_the_output_folder(tmp_path, name, to_folder, cli):
+    specs = tmp_path / "specs"
+    spec = write_spec(specs, name=name)
+    original = spec.read_bytes()
+    out = tmp_path / "out" if to_folder else specs
+    args = ["build", f"./{name}", "-q"] + (["-o", out] if to_folder else [])
+    code, _, err = cli(*args, cwd=specs)
+    assert code == 0, err
+    stem = name[: -len(".yaml")] if name.lower().endswith(".yaml") else name
+    written = sorted(p for p in out.iterdir() if p != spec)
+    assert written == sorted(out / f"{stem}.{fmt}" for fmt in FORMATS)
+    assert all(p.resolve().parent == out.resolve() for p in written)
+    assert spec.read_bytes() == original  # "plan.md" is built into "plan.md.md", never over itself
+    assert sorted(p.name for p in tmp_path.rglob("*") if p.is_file()) == sorted([name, *(p.name for p in written)])
+
+
+@posix_only
+def test_a_spec_name_that_is_not_utf8_builds_and_errors_stay_one_printable_line(tmp_path, cli):
+    specs = tmp_path / "specs"
+    good = write_spec(specs, name=os.fsdecode(b"\xff-good.yaml"))
+    code, _, err = cli("build", good, "-o", tmp_path / "out", "-q")
+    assert code == 0, err
+    assert sorted(os.listdir(os.fsencode(tmp_path / "out"))) == sorted(b"\xff-good." + f.encode() for f in FORMATS)
+    bad = specs / os.fsdecode(b"\xfe\nbad.yaml")
+    bad.write_text("outlook: 1\nmeta: [\n", encoding="utf-8")
+    code, _, err = cli("build", bad, "-o", tmp_path / "out", "-q")
+    assert code == 1
+    [line] = check_error_lines(err)
+    assert line.startswith(str(specs) + "/\\udcfe\\nbad.yaml:3:1: error: $: YAML syntax"), line
+
+
+# --------------------------------------------------------------------------- the build cache
+
+
+def _manifest_file(out: Path) -> Path:
+    return manifest.manifest_path(out)
+
+
+def _every_output(entry: str) -> bytes:
+    """A manifest whose entry for every output of plan.yaml is ``entry`` (JSON text)."""
+    outputs = ", ".join(f'"plan.{fmt}": {entry}' for fmt in FORMATS)
+    return ('{"format": 1, "outputs": {' + outputs + "}}").encode()
+
+
+DAMAGED = {
+    "garbage": b"\x00\xff not json",
+    "empty": b"",
+    "a-list": b"[1, 2, 3]",
+    "outputs-a-list": b'{"format": 1, "outputs": []}',
+    "entry-a-string": _every_output('"x"'),
+    "numbers-not-strings": _every_output('{"inputs": 1, "output": 2, "dependencies": [3, null]}'),
+    "dependencies-mixed": _every_output('{"inputs": "a", "output": "b", "dependencies": ["x", 1]}'),
+    "dependencies-a-string": _every_output('{"inputs": "a", "output": "b", "dependencies": "abc"}'),
+    "dependency-a-list": _every_output('{"inputs": "a", "output": "b", "dependencies": [["x"]]}'),
+    "dependency-a-fifo": _every_output('{"inputs": "a", "output": "b", "dependencies": ["@FIFO@"]}'),
+    "deeply-nested": b"[" * 100_000 + b"]" * 100_000,
+    "huge-number": b'{"format": 1' + b"0" * 5000 + b"}",
+    "future-format": b'{"format": 99, "outputs": {}}',
+}
+
+
+@pytest.mark.parametrize("content", DAMAGED.values(), ids=DAMAGED.keys())
+def test_a_damaged_manifest_costs_a_rebuild_never_the_build(tmp_path, content):
+    spec = write_spec(tmp_path / "specs")
+    out = tmp_path / "out"
+    build([spec], BuildOptions(output_dir=out, jobs=1))
+    fifo = tmp_path / "fifo"
+    if b"@FIFO@" in content:
+        os.mkfifo(fifo)
+    _manifest_file(out).write_bytes(content.replace(b"@FIFO@", str(fifo).encode()))
+    for _ in range(2):  # the damaged cache, then the one the first build rewrote
+        # In a child process: a regression that reads the FIFO must fail, not hang.
+        code, _, err = run_limited(["build", spec, "-o", out, "-q"], cwd=tmp_path, cpu_seconds=30)
+        assert code == 0, err
+        assert not check_error_lines(err)
+        assert set(snapshot(out)) == {"plan.md", "plan.html", "plan.docx"}
+
+
+@posix_only
+@pytest.mark.parametrize("kind", ["folder", "fifo", "cache-is-a-file", "manifests-is-a-file"])
+def test_an_unreadable_or_unwritable_cache_never_fails_a_build(tmp_path, kind):
+    spec = write_spec(tmp_path / "specs")
+    out = tmp_path / "out"
+    path = _manifest_file(out)
+    if kind == "folder":
+        path.mkdir(parents=True)
+    elif kind == "fifo":
+        path.parent.mkdir(parents=True)
+        os.mkfifo(path)
+    elif kind == "cache-is-a-file":
+        manifest.cache_dir().rmdir()
+        manifest.cache_dir().write_text("not a folder", encoding="utf-8")
+    else:
+        (manifest.cache_dir() / "manifests").write_text("not a folder", encoding="utf-8")
+    for _ in range(2):
+        code, _, err = run_limited(["build", spec, "-o", out, "-q"], cwd=tmp_path, cpu_seconds=30)
+        assert code == 0, err
+        assert not check_error_lines(err)
+    assert set(snapshot(out)) == {"plan.md", "plan.html", "plan.docx"}
