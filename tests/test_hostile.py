@@ -586,11 +586,6 @@ def test_hostile_input(case, tmp_path, cli):
         CHECKS[name](case, built, formats, arg)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known bug: templates join fields into one text (owner 'title — name', 'name (role)', the critical "
-    "path) before the inline Markdown is parsed, so emphasis pairs across fields; render each field, then join",
-)
 def test_adjacent_fields_do_not_share_markup(tmp_path, cli):
     spec = tmp_path / "joined.yaml"
     spec.write_text(

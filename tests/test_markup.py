@@ -823,3 +823,16 @@ def test_cmark_gfm_reads_hostile_markdown_as_text():
         part = re.sub(r'<a href="mailto:[^"]*">(.*?)</a>', r"\1", part)
         assert _normalise(part) == _normalise(str(html_block(source))), source
     _assert_only_safe_links(rendered)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Lead *sponsor", "**bold** and *it*", "a `code` [l](https://x.y/a_(b))", "back\\slash *", "``a`b``", "*a* **b *c***"],
+)
+def test_canonical_keeps_the_meaning_and_closes_every_marker(text):
+    from outlookgen.render.markup import canonical
+
+    assert parse_inline(canonical(text)) == parse_inline(text)
+    # joined with another text, nothing pairs across the seam
+    joined = parse_inline(canonical(text) + " — " + canonical("tail*"))
+    assert plain_text(joined) == plain_text(parse_inline(text)) + " — tail*"

@@ -16,6 +16,7 @@ from typing import Any
 
 from outlookgen.model import Outlook
 from outlookgen.render.formatting import Wording
+from outlookgen.render.markup import canonical
 
 
 def _extra(obj: Any) -> dict[str, Any]:
@@ -152,7 +153,9 @@ def _status(o: Outlook, w: Wording, as_of: date | None) -> dict[str, Any]:
                 "id": k.id,
                 "name": k.name,
                 "target": k.target.raw,
-                "latest_text": w.with_note(str(_plain(k.latest.value)), k.latest.period) if k.latest else "",
+                "latest_text": w.with_note(canonical(_plain(k.latest.value)), canonical(k.latest.period))
+                if k.latest
+                else "",
                 "status": k.status,
                 "status_text": w.labels["kpi_status"].get(k.status, k.status),
             }
@@ -168,7 +171,13 @@ def _meta(o: Outlook, w: Wording) -> dict[str, Any]:
         "subtitle": m.subtitle,
         "organization": m.organization,
         "prepared_by": [
-            {"name": p.name, "role": p.role, "email": p.email, "text": w.with_note(p.name, p.role), "extra": _extra(p)}
+            {
+                "name": p.name,
+                "role": p.role,
+                "email": p.email,
+                "text": w.with_note(canonical(p.name), canonical(p.role) if p.role else None),
+                "extra": _extra(p),
+            }
             for p in m.prepared_by
         ],
         "date": _iso(m.date),
@@ -223,7 +232,7 @@ def _drivers(o: Outlook, w: Wording) -> list[dict[str, Any]]:
 def _owner_text(role) -> str:
     if role is None:
         return ""
-    return f"{role.title} — {role.name}" if role.name else role.title
+    return f"{canonical(role.title)} — {canonical(role.name)}" if role.name else role.title
 
 
 def _objectives(o: Outlook, w: Wording) -> list[dict[str, Any]]:
@@ -384,7 +393,7 @@ def _roadmap(o: Outlook, w: Wording) -> dict[str, Any]:
         "tasks": [t for p in phases for t in p["tasks"]],
         "milestones": [m for p in phases for m in p["milestones"]],
         "critical_path": _ids(r.critical_path),
-        "critical_path_text": " → ".join(f"{t.id} {t.name}" for t in r.critical_path),
+        "critical_path_text": " → ".join(f"{t.id} {canonical(t.name)}" for t in r.critical_path),
         "extra": _extra(r),
     }
 
@@ -414,7 +423,7 @@ def _resources(o: Outlook, w: Wording) -> dict[str, Any]:
                 "chair": b.chair.id if b.chair else None,
                 "chair_text": _owner_text(b.chair),
                 "members": _ids(b.members),
-                "members_text": w.join(m.title for m in b.members),
+                "members_text": w.join(canonical(m.title) for m in b.members),
                 "cadence": b.cadence,
                 "decides": list(b.decides),
                 "extra": _extra(b),
@@ -563,7 +572,9 @@ def _evaluation(o: Outlook, w: Wording) -> dict[str, Any]:
                 "actuals": [{"period": a.period, "value": _plain(a.value)} for a in k.actuals],
                 "latest": _plain(k.latest.value) if k.latest else None,
                 "latest_period": k.latest.period if k.latest else None,
-                "latest_text": w.with_note(str(_plain(k.latest.value)), k.latest.period) if k.latest else "",
+                "latest_text": w.with_note(canonical(_plain(k.latest.value)), canonical(k.latest.period))
+                if k.latest
+                else "",
                 "status": k.status,
                 "status_text": w.labels["kpi_status"].get(k.status, k.status),
                 "extra": _extra(k),
@@ -578,7 +589,7 @@ def _evaluation(o: Outlook, w: Wording) -> dict[str, Any]:
             "method": review.method,
             "participants": _ids(review.participants),
             "participants_text": w.join(
-                getattr(p, "title", None) or getattr(p, "name", "") for p in review.participants
+                canonical(getattr(p, "title", None) or getattr(p, "name", "")) for p in review.participants
             ),
             "extra": _extra(review),
         },

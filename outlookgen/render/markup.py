@@ -63,6 +63,7 @@ __all__ = [
     "Paragraph",
     "Strong",
     "Text",
+    "canonical",
     "is_whitespace",
     "parse_block",
     "parse_inline",
@@ -533,3 +534,34 @@ def plain_text(inlines: tuple[Inline, ...]) -> str:
 
     walk(inlines)
     return "".join(parts)
+
+
+_LITERAL_MARKERS = re.compile(r"[\\`*\[\]]")
+
+
+def canonical(text: object) -> str:
+    """``text`` re-written in the subset so its markup cannot pair with text around it.
+
+    Literal markers are backslash-escaped and every element is closed, so
+    several spec texts joined into one (an owner's "title — name", a
+    critical path) keep each text's own emphasis, and an unmatched ``*`` in
+    one cannot pair with one in the next.
+    """
+    return "".join(_canonical(node) for node in parse_inline(as_text(text) if text is not None else ""))
+
+
+def _canonical(node: Inline) -> str:
+    if isinstance(node, Text):
+        return _LITERAL_MARKERS.sub(r"\\\g<0>", node.text)
+    if isinstance(node, Strong):
+        return "**" + "".join(map(_canonical, node.children)) + "**"
+    if isinstance(node, Emph):
+        return "*" + "".join(map(_canonical, node.children)) + "*"
+    if isinstance(node, Code):
+        longest = max((len(run) for run in re.findall("`+", node.text)), default=0)
+        fence = "`" * (longest + 1)
+        pad = " " if node.text.startswith("`") or node.text.endswith("`") else ""
+        return f"{fence}{pad}{node.text}{pad}{fence}"
+    if isinstance(node, Link):
+        return "[" + "".join(map(_canonical, node.children)) + "](" + node.url + ")"
+    raise TypeError(node)
