@@ -62,9 +62,15 @@ def _email(value: Any) -> Markup:
     return md_inline(address)
 
 
+def _lines(items: Any) -> Markup:
+    """A list of texts in one table cell, one per line; each item's markup stays its own."""
+    return Markup("<br>".join(md_cell(_text(item)) for item in items or () if _text(item).strip()))
+
+
 FILTERS = {
     "inline": lambda v: md_inline(_text(v)),
     "cell": lambda v: md_cell(_text(v)),
+    "lines": _lines,
     "block": lambda v: md_block(_text(v)),
     "bullets": _bullets,
     "heading": _heading,

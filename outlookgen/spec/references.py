@@ -198,7 +198,7 @@ def _check_references(data: dict, entries: dict[str, _Entry], report) -> None:
         if entry is not None and entry.kind in kinds:
             continue
         wanted = " or ".join(kinds)
-        known = sorted(e.id for e in entries.values() if e.kind in kinds)
+        known = sorted(e.id for e in entries.values() if e.kind in kinds and e.id)  # '' is no name to offer
         if entry is not None:
             message = f"'{value}' is a {entry.kind}, not a {wanted}"
         else:
