@@ -6,8 +6,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from outlookgen.errors import Diagnostic, TemplateError
 from outlookgen.resources import data_dir
 
@@ -101,23 +99,26 @@ def _deep_merge(base: dict, override: dict) -> dict:
 
 
 def _read_yaml(path: Path) -> dict[str, Any]:
+    """A pack's YAML file through the same hardened loader as specs (depth, alias, size limits)."""
+    from outlookgen.errors import SpecError
+    from outlookgen.spec.loader import load_spec
+
     try:
         if path.stat().st_size > _MAX_PACK_FILE:
             raise TemplateError(diagnostics=[Diagnostic(str(path), 1, 1, "$", "file is larger than 1 MB")])
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        loaded = load_spec(path, name=str(path))
+    except SpecError as exc:
+        message = "" if exc.diagnostics else str(exc)
+        if message == "" and any("the file is empty" in d.message for d in exc.diagnostics):
+            return {}
+        raise TemplateError(message, diagnostics=exc.diagnostics) from None
+    except OSError as exc:
         raise TemplateError(
-            diagnostics=[Diagnostic(str(path), line, col, "$", f"YAML syntax: {exc.problem}")]
+            diagnostics=[Diagnostic(str(path), 1, 1, "$", f"cannot read: {exc.strerror or exc}")]
         ) from None
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise TemplateError(diagnostics=[Diagnostic(str(path), 1, 1, "$", f"cannot read: {exc}")]) from None
-    if data is None:
-        return {}
-    if not isinstance(data, dict):
-        raise TemplateError(diagnostics=[Diagnostic(str(path), 1, 1, "$", "must be a mapping of keys")])
-    return data
+    if loaded.problems:
+        raise TemplateError(diagnostics=loaded.problems)
+    return loaded.data
 
 
 ENTRY_POINT_GROUP = "outlookgen.packs"
