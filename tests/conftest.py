@@ -56,3 +56,22 @@ def cli():
         return result.exit_code, result.stdout, result.stderr
 
     return run
+
+
+def reader_names(spec: Path) -> list[str]:
+    """Every name a reader must find in a document: tasks, milestones, risks, KPIs, roles, objectives, drivers, phases."""
+    from outlookgen.model import build_outlook
+    from outlookgen.spec.validate import load_valid
+
+    o = build_outlook(load_valid(spec).data)
+    road = o.roadmap
+    return (
+        [t.name for t in road.tasks]
+        + [m.name for m in road.milestones]
+        + [r.title for r in o.risks]
+        + [k.name for k in o.evaluation.kpis]
+        + [r.title for r in o.resources.roles]
+        + [obj.statement for obj in o.objectives]
+        + [d.pain_point for d in o.drivers]
+        + [p.name for p in road.phases]
+    )

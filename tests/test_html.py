@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import ROOT, SAMPLE_FILES
+from conftest import ROOT, SAMPLE_FILES, reader_names
 
 from outlookgen.build import BuildOptions, build
 from outlookgen.errors import TemplateError
@@ -79,18 +79,8 @@ def test_html_matches_golden(sample, tmp_path, cli):
 def test_every_name_is_on_the_page(spec):
     o = build_outlook(load_valid(spec).data)
     page = Page(render(spec))
-    road = o.roadmap
-    names = (
-        [t.name for t in road.tasks]
-        + [m.name for m in road.milestones]
-        + [r.title for r in o.risks]
-        + [k.name for k in o.evaluation.kpis]
-        + [r.title for r in o.resources.roles]
-        + [obj.statement for obj in o.objectives]
-        + [d.pain_point for d in o.drivers]
-        + [p.name for p in road.phases]
-    )
-    ids = [t.id for t in road.tasks] + [r.id for r in o.risks] + [k.id for k in o.evaluation.kpis]
+    names = reader_names(spec)
+    ids = [t.id for t in o.roadmap.tasks] + [r.id for r in o.risks] + [k.id for k in o.evaluation.kpis]
     missing = [n for n in names if visible(n) not in page.text] + [i for i in ids if i not in page.text]
     assert not missing, f"not on the page: {missing}"
 

@@ -10,7 +10,7 @@ import re
 import subprocess
 
 import pytest
-from conftest import ROOT, SAMPLE_FILES, require_tool
+from conftest import ROOT, SAMPLE_FILES, reader_names, require_tool
 
 from outlookgen.build import BuildOptions, build
 from outlookgen.model import build_outlook
@@ -45,18 +45,7 @@ def _pandoc(path, to):
 
 
 def _names(spec):
-    """Every name a reader must find: tasks, risks, KPIs, roles, objectives, drivers, milestones."""
-    o = build_outlook(load_valid(spec).data)
-    road = o.roadmap
-    return (
-        [t.name for t in road.tasks]
-        + [m.name for m in road.milestones]
-        + [r.title for r in o.risks]
-        + [k.name for k in o.evaluation.kpis]
-        + [r.title for r in o.resources.roles]
-        + [obj.statement for obj in o.objectives]
-        + [d.pain_point for d in o.drivers]
-    )
+    return reader_names(spec)
 
 
 def _visible(markdown_text: str) -> str:
