@@ -37,13 +37,26 @@ def _private_cache(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("OUTLOOKGEN_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
 
 
+def _separate_streams_runner() -> CliRunner:
+    """A CliRunner that keeps stdout and stderr apart, on every click setup.cfg allows.
+
+    click 8.2 always separates them and removed ``mix_stderr``; before 8.2 it
+    mixed them unless told not to.
+    """
+    import inspect
+
+    if "mix_stderr" in inspect.signature(CliRunner.__init__).parameters:
+        return CliRunner(mix_stderr=False)
+    return CliRunner()
+
+
 @pytest.fixture
 def cli():
     """Invoke the real click command in-process; returns (exit_code, stdout, stderr)."""
     from outlookgen.cli import main
 
     def run(*args: str, cwd: Path | None = None):
-        runner = CliRunner()
+        runner = _separate_streams_runner()
         old = Path.cwd()
         if cwd:
             os.chdir(cwd)

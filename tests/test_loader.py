@@ -1004,3 +1004,13 @@ def test_any_text_gives_data_or_a_located_spec_error(text: str) -> None:
                 assert column >= 1
     # (the parsers themselves disagree on a few corner cases such as 'a\t<<: ', so
     # only the shape of the outcome is checked here, not that both agree)
+
+
+def test_libyamls_own_nesting_limit_never_shows(tmp_path: Path) -> None:
+    # 2,000 open brackets on one line: libyaml >= 0.2.6 scans 1,000 of them ahead
+    # and refuses the file itself; the user still gets outlookgen's depth limit.
+    for cls in [yaml.SafeLoader] + ([yaml.CSafeLoader] if yaml.__with_libyaml__ else []):
+        with pytest.raises(SpecError) as info:
+            load_text("outlook: 1\nx: " + "[" * 2000 + "\n", "f.yaml", _loader=cls)
+        (diag,) = info.value.diagnostics
+        assert (diag.line, diag.column, diag.message) == (2, 67, "nesting deeper than 64 levels")

@@ -48,6 +48,7 @@ from yaml.events import (
 from yaml.nodes import ScalarNode
 
 from outlookgen.errors import Diagnostic, SpecError, format_path
+from outlookgen.fileio import NotARegularFile, TooLarge, read_bounded
 from outlookgen.spec.scalars import ScalarFloat, ScalarInt
 
 __all__ = ["Limits", "LoadedSpec", "SourceMap", "load_spec", "load_text", "peek_is_spec"]
@@ -800,49 +801,21 @@ class _Builder:
 
 
 def _read(path: str | os.PathLike, file: str, limit: int) -> bytes:
-    """The bytes of a regular file, at most ``limit`` + 1 of them; located errors otherwise."""
+    """The bytes of a regular file, at most ``limit`` of them; located errors otherwise."""
     try:
-        st = os.stat(path)
+        return read_bounded(path, limit)
     except (FileNotFoundError, NotADirectoryError):
         raise _file_error(file, "no such file") from None
     except PermissionError:
         raise _file_error(file, "permission denied") from None
+    except NotARegularFile as exc:
+        if stat.S_ISDIR(exc.mode):
+            raise _file_error(file, "is a directory, not a spec file") from None
+        raise _file_error(file, "is not a regular file") from None
+    except TooLarge as exc:
+        raise _too_big(file, exc.size, limit) from None
     except (OSError, ValueError) as exc:
         raise _file_error(file, f"cannot read the file ({getattr(exc, 'strerror', None) or exc})") from None
-    if stat.S_ISDIR(st.st_mode):
-        raise _file_error(file, "is a directory, not a spec file")
-    if not stat.S_ISREG(st.st_mode):
-        raise _file_error(file, "is not a regular file")
-    if st.st_size > limit:
-        raise _too_big(file, st.st_size, limit)
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0) | getattr(os, "O_NOCTTY", 0)
-    try:
-        fd = os.open(path, flags)
-    except FileNotFoundError:
-        raise _file_error(file, "no such file") from None
-    except PermissionError:
-        raise _file_error(file, "permission denied") from None
-    except OSError as exc:
-        raise _file_error(file, f"cannot read the file ({exc.strerror or exc})") from None
-    try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):  # replaced between stat and open
-            raise _file_error(file, "is not a regular file")
-        chunks = []
-        left = limit + 1
-        while left > 0:
-            chunk = os.read(fd, min(left, 1 << 20))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            left -= len(chunk)
-    except OSError as exc:
-        raise _file_error(file, f"cannot read the file ({exc.strerror or exc})") from None
-    finally:
-        os.close(fd)
-    data = b"".join(chunks)
-    if len(data) > limit:
-        raise _too_big(file, len(data), limit)
-    return data
 
 
 def load_spec(
@@ -925,28 +898,10 @@ def _parse(source: str, name: str, limits: Limits, loader_class: type) -> Loaded
         data = builder.build()
     except _Fatal as exc:
         raise builder.fatal(exc.mark, exc.path, exc.message) from None
-    except yaml.MarkedYAMLError as exc:
-        if exc.problem == "found invalid Unicode character escape code":
-            escape = _bad_escape(source, exc.problem_mark)
-            if escape is not None:
-                if 0xD800 <= escape[1] <= 0xDFFF and loader_class is not yaml.SafeLoader:
-                    raise _Retry from None
-                message = f"YAML syntax: the escape {escape[0]} is not a Unicode character"
-                raise _fatal_or_file(builder, name, exc.problem_mark, message) from None
-        mark, message = _syntax_message(exc, source)
-        raise _fatal_or_file(builder, name, mark, message) from None
-    except yaml.reader.ReaderError as exc:
-        mark = _position(source, min(max(exc.position, 0), len(source)))
-        message = f"YAML syntax: character U+{exc.character:04X} is not allowed in a YAML file; remove it"
-        raise _fatal_or_file(builder, name, mark, message) from None
-    except yaml.YAMLError as exc:
-        raise _fatal_or_file(builder, name, None, f"YAML syntax: {exc}") from None
-    except ValueError:
-        # PyYAML's scanner calls chr() on "\\U00110000" and lets the ValueError out.
-        mark = loader.get_mark() if loader is not None and hasattr(loader, "get_mark") else None
-        escape = _bad_escape(source, mark) if mark is not None else None
-        what = f"the escape {escape[0]}" if escape else "an escape code"
-        raise _fatal_or_file(builder, name, mark, f"YAML syntax: {what} is not a Unicode character") from None
+    except (yaml.YAMLError, ValueError) as exc:
+        if loader_class is not yaml.SafeLoader:
+            raise _Retry from None
+        raise _syntax_error(exc, source, name, builder, loader) from None
     except (RecursionError, MemoryError):
         raise _fatal_or_file(builder, name, None, "the file is too complex to load") from None
     finally:
@@ -957,6 +912,29 @@ def _parse(source: str, name: str, limits: Limits, loader_class: type) -> Loaded
                 loader.dispose()
     sourcemap = SourceMap(dict(builder.vals), dict(builder.keys), dict(builder.raws))
     return LoadedSpec(name, data, sourcemap, tuple(builder.problems), frozenset(builder.reported))
+
+
+def _syntax_error(exc: Exception, source: str, name: str, builder: _Builder | None, loader: Any) -> SpecError:
+    """The located error for what PyYAML's pure-Python parser refused."""
+    if isinstance(exc, yaml.MarkedYAMLError):
+        if exc.problem == "found invalid Unicode character escape code":
+            escape = _bad_escape(source, exc.problem_mark)
+            if escape is not None:
+                message = f"YAML syntax: the escape {escape[0]} is not a Unicode character"
+                return _fatal_or_file(builder, name, exc.problem_mark, message)
+        mark, message = _syntax_message(exc, source)
+        return _fatal_or_file(builder, name, mark, message)
+    if isinstance(exc, yaml.reader.ReaderError):
+        mark = _position(source, min(max(exc.position, 0), len(source)))
+        message = f"YAML syntax: character U+{exc.character:04X} is not allowed in a YAML file; remove it"
+        return _fatal_or_file(builder, name, mark, message)
+    if isinstance(exc, yaml.YAMLError):
+        return _fatal_or_file(builder, name, None, f"YAML syntax: {exc}")
+    # PyYAML's scanner calls chr() on "\\U00110000" and lets the ValueError out.
+    mark = loader.get_mark() if loader is not None and hasattr(loader, "get_mark") else None
+    escape = _bad_escape(source, mark) if mark is not None else None
+    what = f"the escape {escape[0]}" if escape else "an escape code"
+    return _fatal_or_file(builder, name, mark, f"YAML syntax: {what} is not a Unicode character")
 
 
 def _fatal_or_file(builder: _Builder | None, name: str, mark: Any, message: str) -> SpecError:
