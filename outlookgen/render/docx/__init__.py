@@ -13,13 +13,12 @@ from __future__ import annotations
 
 import base64
 import io
-import os
 import re
-from datetime import datetime, timezone
-from pathlib import Path
+from datetime import datetime
 from typing import Any
 
-from outlookgen.errors import Diagnostic, OutlookgenError, TemplateError
+from outlookgen.errors import Diagnostic, TemplateError
+from outlookgen.manifest import source_date
 from outlookgen.model import Outlook
 from outlookgen.packs import Pack
 
@@ -29,34 +28,32 @@ _PLACEHOLDER = re.compile(r"\{(title|subtitle|organization|version|status|date|c
 _IMAGE_TYPES = ("image/png", "image/jpeg", "image/gif", "image/bmp")
 
 
-def reference_path(pack: Pack) -> Path:
-    """The first ``docx/reference.docx`` along the pack chain (a firm's pack replaces the default's).
+def reference_package(pack: Pack) -> bytes:
+    """The first ``docx/reference.docx`` (or ``.dotx``) along the pack chain, as python-docx may open it.
 
-    It comes from whoever wrote the pack, so it is checked before python-docx
-    opens it: a real .docx, no macros, no zip bomb, no external links, and no
-    symlink out of its pack.
+    A firm's pack replaces the default's. The file comes from whoever wrote
+    the pack, so python-docx never opens it: :mod:`.reference_safety` checks it
+    (the same check ``outlookgen templates check`` runs) and hands back a
+    package of the parts it vouches for, a Word template turned into a
+    document.
     """
-    from outlookgen.packcheck import reference_docx_problems
+    from outlookgen.render.docx.reference_safety import check_reference, find_reference
 
     for p in pack.chain():
-        candidate = p.own_file(f"docx/{REFERENCE}")
+        candidate = find_reference(p)
         if candidate is not None:
-            problems = reference_docx_problems(candidate)
-            if problems:
-                shown = f"{p.name}/docx/{REFERENCE}"
-                raise TemplateError(diagnostics=[Diagnostic(shown, 1, 1, "$", f"refused: {m}") for m in problems])
-            return candidate
+            checked = check_reference(candidate, f"{p.name}/docx/{candidate.name}")
+            if checked.problems:
+                raise TemplateError(diagnostics=checked.problems)
+            return checked.package
     raise TemplateError(f"template pack '{pack.name}' has no docx/{REFERENCE}")
 
 
 def timestamp(meta_date) -> datetime:
     """created/modified: ``SOURCE_DATE_EPOCH`` when set, else midnight UTC of ``meta.date``."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch:
-        try:
-            return datetime.fromtimestamp(int(epoch), tz=timezone.utc).replace(tzinfo=None)
-        except (ValueError, OverflowError, OSError):
-            raise OutlookgenError(f"SOURCE_DATE_EPOCH must be a whole number of seconds, not {epoch!r}") from None
+    epoch = source_date()  # the one reader: a malformed value is the same error in every command
+    if epoch is not None:
+        return epoch
     if meta_date is None:
         return datetime(1980, 1, 1)
     return datetime(meta_date.year, meta_date.month, meta_date.day)
@@ -120,7 +117,7 @@ def write_document(root, pack: Pack, locale: str, labels: dict[str, Any], contex
     from outlookgen.render.docx import package, styles
     from outlookgen.render.docx.writer import Writer
 
-    document = docx.Document(str(reference_path(pack)))
+    document = docx.Document(io.BytesIO(reference_package(pack)))
     style_map = styles.StyleMap.from_styles(document.styles.element, pack.name)
     fonts = styles.pack_fonts(pack)
     styles.apply_fonts(document.styles.element, fonts, style_map.id("character", "Inline Code"))

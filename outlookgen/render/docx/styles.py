@@ -58,7 +58,8 @@ class StyleMap:
             name_el = style.find(W + "name")
             if not style_id:
                 continue
-            name = name_el.get(W + "val") if name_el is not None else style_id
+            # w:val is required, but a stranger's file may leave it out: the id then stands in for the name.
+            name = (name_el.get(W + "val") if name_el is not None else None) or style_id
             ids.setdefault((kind, name.lower()), style_id)
             ids.setdefault((kind, style_id.lower()), style_id)
         found = cls(ids, pack)
