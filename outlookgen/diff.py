@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from outlookgen.errors import printable
+from outlookgen.labels import fill
 from outlookgen.model import Outlook
 from outlookgen.render.formatting import Wording
 
@@ -114,7 +116,7 @@ def _signed_days(words: Mapping[str, str], old: date | None, new: date | None) -
     if old is None or new is None or old == new:
         return ""
     days = (new - old).days
-    return words["days"].format(n=("+" if days > 0 else "−") + str(abs(days)))
+    return fill(words["days"], n=("+" if days > 0 else "−") + str(abs(days)))
 
 
 def _span(w: Wording, task) -> str:
@@ -346,8 +348,8 @@ def report_context(report: ChangeReport, labels: Mapping[str, Any]) -> dict[str,
         "new_version": report.new_version,
         "old_date": report.old_date,
         "new_date": report.new_date,
-        "title": words["title"].format(version=report.old_version),
-        "summary": words["summary"].format(old=report.old_version, new=report.new_version, count=len(report.changes)),
+        "title": fill(words["title"], version=report.old_version),
+        "summary": fill(words["summary"], old=report.old_version, new=report.new_version, count=len(report.changes)),
         "empty": not report.changes,
         "sections": [
             {
@@ -379,4 +381,17 @@ def diff_files(old_path, new_path, *, fmt: str = "text", pack: str | None = None
         return writers.render_markdown(context, chosen, labels)
     if fmt == "html":
         return writers.render_html(context, chosen, labels, locale or new.meta.locale)
-    return writers.render_text(context, labels)
+    # The text report goes to a terminal, one line per change: a line break, ESC or
+    # C1 control in a spec's text or a pack's label is shown escaped, never obeyed.
+    return writers.render_text(_terminal_safe(context), _terminal_safe(labels))
+
+
+def _terminal_safe(value: Any) -> Any:
+    """``value`` with every text in it passed through errors.printable."""
+    if isinstance(value, str):
+        return printable(value)
+    if isinstance(value, dict):
+        return {k: _terminal_safe(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_terminal_safe(v) for v in value]
+    return value

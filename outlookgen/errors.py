@@ -55,7 +55,7 @@ class Diagnostic:
         it, because characters that are not printable are shown escaped.
         """
         path, message = _clip(self.path, _MAX_PATH), _clip(self.message, _MAX_MESSAGE)
-        return f"{_printable(self.file)}:{self.line}:{self.column}: {self.severity}: {_printable(path)}: {_printable(message)}"
+        return f"{printable(self.file)}:{self.line}:{self.column}: {self.severity}: {printable(path)}: {printable(message)}"
 
 
 # An error line quotes spec text (keys, values); a 5 MB key must not make a 10 MB line.
@@ -71,10 +71,25 @@ def _clip(text: str, limit: int) -> str:
     return text[:head] + "…" + text[-(limit - head - 1) :]
 
 
-def _printable(text: str) -> str:
+def printable(text: str) -> str:
+    """``text`` with every character that is not printable shown as its escape (``\\r``, ``\\x9b``, ``\\u2028``).
+
+    The one function for any untrusted text (a spec value, a pack name, a
+    file name, a label key) shown in a terminal line: a CR, LF, U+2028 or
+    U+2029 could start what looks like a line of its own, and ESC or the C1
+    control U+009B (CSI) could drive the terminal.
+    """
     if text.isprintable():
         return text
     return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text)
+
+
+_printable = printable  # the name other modules imported first
+
+
+def one_line(text: str) -> str:
+    """A plain message (no location) for a terminal line: escaped like :meth:`Diagnostic.format`, cut past 1 000 characters."""
+    return printable(_clip(text, _MAX_MESSAGE))
 
 
 class OutlookgenError(Exception):

@@ -20,10 +20,12 @@ import os
 import stat
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
 
 from outlookgen import __version__
+from outlookgen.errors import OutlookgenError
 
 _FORMAT = 1
 
@@ -77,13 +79,31 @@ def digest_file(path: Path) -> str | None:
 
 
 def tree_digest(folders: Iterable[Path]) -> str:
-    """One digest over every file below the folders (a template pack chain), by relative name."""
+    """One digest over every file below the folders (a template pack chain), by relative name.
+
+    Pack folders come from others: resolving a pack already refused FIFOs,
+    devices, unreadable files and links out of it (outlookgen.packfiles), but
+    this digest must not hang or fail whatever it meets (a file swapped since,
+    a digest asked for without resolving). Only what ``os.stat`` calls a
+    regular file is opened, without blocking; anything else, and a file that
+    cannot be read, enters the digest as a marker, which costs a rebuild at
+    worst. Links to folders are not followed (rglob), so a link loop cannot
+    make the walk endless.
+    """
     h = hashlib.sha256()
     for folder in folders:
         h.update(b"\0pack\0" + str(folder).encode("utf-8", "surrogateescape"))
-        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        for path in sorted(folder.rglob("*")):
+            try:
+                mode = os.stat(path).st_mode
+            except (OSError, ValueError):
+                mode = 0  # a link to nothing, a loop: a marker
+            if stat.S_ISDIR(mode):
+                continue
             h.update(path.relative_to(folder).as_posix().encode("utf-8", "surrogateescape") + b"\0")
-            h.update(path.read_bytes())
+            # stat before open: even opening a device can do something (a watchdog, a tape drive).
+            data = read_regular(path) if stat.S_ISREG(mode) else None
+            h.update(b"\0unreadable\0" if data is None else data)
     return h.hexdigest()
 
 
@@ -175,6 +195,42 @@ def dependencies_of(manifests: Mapping[Path, Manifest], outputs: Iterable[Path])
     return tuple(sorted(deps))
 
 
+# SOURCE_DATE_EPOCH (reproducible-builds.org): the seconds since 1970-01-01 UTC
+# that stand for "now" in every date a build stamps. This module is its one
+# reader, so a bad value fails every command the same way. The top is the last
+# second of 9999, like clang's: every date outlookgen writes has a 4-digit year.
+SOURCE_DATE_EPOCH_MAX = 253_402_300_799
+_SHOWN = 40  # characters of a bad value quoted in the error line
+
+
 def source_date_epoch() -> str:
-    """SOURCE_DATE_EPOCH is an input: it changes the dates stamped into Word files."""
-    return os.environ.get("SOURCE_DATE_EPOCH", "")
+    """SOURCE_DATE_EPOCH as a build input ('' when unset): it changes the dates stamped into Word files.
+
+    OutlookgenError when it is malformed, so ``build`` stops before any work.
+    """
+    seconds = _source_date_epoch_seconds()
+    return "" if seconds is None else str(seconds)
+
+
+def source_date() -> datetime | None:
+    """The moment SOURCE_DATE_EPOCH names, as a naive UTC datetime; None when it is unset or empty."""
+    seconds = _source_date_epoch_seconds()
+    if seconds is None:
+        return None
+    return datetime(1970, 1, 1) + timedelta(seconds=seconds)  # no time zone, no platform time_t
+
+
+def _source_date_epoch_seconds() -> int | None:
+    raw = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if not raw:
+        return None  # empty is unset: `SOURCE_DATE_EPOCH= outlookgen build` clears it in a shell
+    # ASCII digits only: int() would also take " 12", "+12", "1_2" and Arabic-Indic digits.
+    if len(raw) <= len(str(SOURCE_DATE_EPOCH_MAX)) and raw.isascii() and raw.isdigit():
+        seconds = int(raw)
+        if seconds <= SOURCE_DATE_EPOCH_MAX:
+            return seconds
+    shown = raw if len(raw) <= _SHOWN else raw[:_SHOWN] + "…"
+    raise OutlookgenError(
+        f"SOURCE_DATE_EPOCH must be whole seconds since 1970-01-01 UTC, 0 to {SOURCE_DATE_EPOCH_MAX} "
+        f"(the end of 9999), not {shown!r}"
+    )

@@ -1,15 +1,12 @@
 """``outlookgen templates check``: what is wrong with a template pack, found before a build trips on it.
 
-Also holds the checks every build applies to a pack's reference.docx, since
-a .docx is a zip from someone else: it must be a real Word document without
-macros, must not be a zip bomb, and may not point at anything outside itself.
+A pack's reference.docx is judged by :func:`outlookgen.render.docx.reference_safety.check_reference`,
+the very function every Word build runs, so ``check`` passes exactly the files a build accepts.
 """
 
 from __future__ import annotations
 
 import difflib
-import zipfile
-from pathlib import Path
 
 from outlookgen.errors import Diagnostic, OutlookgenError, TemplateError
 from outlookgen.packs import Pack, resolve_pack
@@ -17,42 +14,6 @@ from outlookgen.packs import Pack, resolve_pack
 FORMATS = ("md", "html", "docx")
 MAIN_TEMPLATES = {"md": "outlook.md.j2", "html": "outlook.html.j2", "docx": "outlook.docx.j2"}
 PACK_KEYS = {"name", "version", "description", "extends", "default_locale", "brand", "labels", "fonts"}
-MAX_REFERENCE_BYTES = 20 * 1024 * 1024  # the .docx file itself
-MAX_REFERENCE_UNZIPPED = 100 * 1024 * 1024  # all its parts, uncompressed
-_MACRO_MARKERS = ("vbaproject.bin", "vbadata.xml")
-
-
-def reference_docx_problems(path: Path) -> list[str]:
-    """Why a reference.docx may not be used (empty when it may)."""
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        return [f"cannot read it: {exc.strerror or exc}"]
-    if size > MAX_REFERENCE_BYTES:
-        return [
-            f"it is {size // (1024 * 1024)} MB; a reference document is at most {MAX_REFERENCE_BYTES // (1024 * 1024)} MB"
-        ]
-    try:
-        archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError):
-        return ["it is not a Word document (.docx is a zip file; this is not one)"]
-    problems: list[str] = []
-    with archive:
-        names = {info.filename.lower(): info for info in archive.infolist()}
-        if "[content_types].xml" not in names or "word/document.xml" not in names:
-            return ["it is not a Word document (no [Content_Types].xml or word/document.xml)"]
-        total = sum(info.file_size for info in archive.infolist())
-        if total > MAX_REFERENCE_UNZIPPED:
-            return [
-                f"it unpacks to {total // (1024 * 1024)} MB; the limit is {MAX_REFERENCE_UNZIPPED // (1024 * 1024)} MB"
-            ]
-        content_types = archive.read(names["[content_types].xml"].filename)
-        if any(marker in name for name in names for marker in _MACRO_MARKERS) or b"macroEnabled" in content_types:
-            problems.append("it holds macros (a .docm saved as .docx); save it as a plain Word document")
-        for name, info in names.items():
-            if name.endswith(".rels") and b'TargetMode="External"' in archive.read(info.filename):
-                problems.append(f'{info.filename} links to something outside the document (TargetMode="External")')
-    return problems
 
 
 def check_pack(ref: str) -> list[Diagnostic]:
@@ -68,24 +29,13 @@ def check_pack(ref: str) -> list[Diagnostic]:
             close = difflib.get_close_matches(str(key), sorted(PACK_KEYS), n=1)
             hint = f" (did you mean '{close[0]}'?)" if close else f"; known: {', '.join(sorted(PACK_KEYS))}"
             problems.append(Diagnostic(pack_file, 1, 1, str(key), f"unknown key '{key}'{hint}"))
-    problems += _check_links(pack)
+    # Links out of the pack, FIFOs, devices and unreadable files stop resolve_pack above (packfiles.scan).
     problems += _check_brand(pack)
     problems += _check_labels(pack)
     for fmt in FORMATS:
         problems += _check_templates(pack, fmt)
     problems += _check_reference(pack)
     return problems
-
-
-def _check_links(pack: Pack) -> list[Diagnostic]:
-    out = []
-    root = pack.root.resolve()
-    for path in sorted(pack.root.rglob("*")):
-        if path.is_symlink() and not path.resolve().is_relative_to(root):
-            out.append(
-                Diagnostic(str(path), 1, 1, "$", f"a link to {path.resolve()}, outside the pack; it will be refused")
-            )
-    return out
 
 
 def _check_brand(pack: Pack) -> list[Diagnostic]:
@@ -107,15 +57,34 @@ def _label_paths(data, prefix=()) -> set[tuple]:
     return out
 
 
-def _check_labels(pack: Pack) -> list[Diagnostic]:
-    """A label a pack sets inside a section of the default labels that has no such key is a typo.
+def _locales(pack: Pack) -> list[str]:
+    """The locales a pack's labels are checked in: the built-in ones and every one the pack sets labels for."""
+    found = {"en", "zh-CN"}
+    for member in pack.chain():
+        folder = member.root / "labels"
+        if folder.is_dir():
+            found.update(p.stem for p in folder.glob("*.yaml") if p.is_file())
+        overrides = member.meta.get("labels")
+        if isinstance(overrides, dict):
+            found.update(str(k) for k in overrides)
+    return sorted(found)
 
-    A new top-level section (``acme: {about: ...}``) is the pack's own words
-    for its own templates and is fine.
+
+def _check_labels(pack: Pack) -> list[Diagnostic]:
+    """Labels every build would refuse (shapes, placeholders, missing labels), then labels that would never show.
+
+    A label a pack sets inside a section of the default labels that has no
+    such key is a typo. A new top-level section (``acme: {about: ...}``) is
+    the pack's own words for its own templates and is fine.
     """
-    if pack.parent is None:
-        return []
-    out = []
+    out: list[Diagnostic] = []
+    for locale in _locales(pack):
+        try:
+            pack.labels(locale)
+        except TemplateError as exc:
+            out += list(exc.diagnostics) or [Diagnostic(str(pack.root / "pack.yaml"), 1, 1, "labels", str(exc))]
+    if pack.parent is None or out:
+        return list(dict.fromkeys(out))  # a bad `labels:` in pack.yaml is met once per locale
     base = resolve_pack("default")
     for locale in ("en", "zh-CN"):
         known = _label_paths(base.labels(locale))
@@ -141,7 +110,7 @@ def _check_labels(pack: Pack) -> list[Diagnostic]:
 def _check_templates(pack: Pack, fmt: str) -> list[Diagnostic]:
     import jinja2
 
-    from outlookgen.render.environment import _display, make_environment
+    from outlookgen.render.environment import _display, make_environment, read_template
 
     folder = pack.root / fmt
     if not folder.is_dir():
@@ -155,13 +124,18 @@ def _check_templates(pack: Pack, fmt: str) -> list[Diagnostic]:
         name = path.relative_to(folder).as_posix()
         shown = _display(pack, str(path))
         try:
-            source = path.read_text(encoding="utf-8")
+            source = read_template(pack, path)
             tree = env.parse(source, name, str(path))
+        except TemplateError as exc:
+            out += exc.diagnostics
+            continue
         except jinja2.TemplateSyntaxError as exc:
             out.append(Diagnostic(shown, exc.lineno or 1, 1, "$", f"template syntax: {exc.message}"))
             continue
-        except (OSError, UnicodeDecodeError) as exc:
-            out.append(Diagnostic(shown, 1, 1, "$", f"cannot read: {exc}"))
+        except (RecursionError, ValueError, OverflowError) as exc:
+            # The parser recursing through deep nesting, a number past Python's 4 300 digits.
+            reason = "it nests too deeply" if isinstance(exc, RecursionError) else str(exc)
+            out.append(Diagnostic(shown, 1, 1, "$", f"template syntax: {reason}"))
             continue
         out += _check_blocks(env, tree, shown)
     return out
@@ -177,7 +151,7 @@ def _blocks_of(env, name: str, seen: frozenset = frozenset()) -> set[str] | None
     try:
         source, filename, _ = env.loader.get_source(env, name)
         tree = env.parse(source, name, filename)
-    except (jinja2.TemplateError, OSError):
+    except (jinja2.TemplateError, OSError, TemplateError, RecursionError, ValueError, OverflowError):
         return None
     blocks = {b.name for b in tree.find_all(nodes.Block)}
     for ext in tree.find_all(nodes.Extends):
@@ -216,29 +190,30 @@ def _check_blocks(env, tree, shown: str) -> list[Diagnostic]:
 
 
 def _check_reference(pack: Pack) -> list[Diagnostic]:
-    path = pack.root / "docx" / "reference.docx"
-    if not path.exists():
+    """The pack's own reference.docx (or .dotx), through the same check as every Word build."""
+    from outlookgen.render.docx.reference_safety import check_reference, find_reference
+
+    try:
+        path = find_reference(pack)
+    except TemplateError as exc:
+        return list(exc.diagnostics) or [Diagnostic(str(pack.root / "docx"), 1, 1, "$", str(exc))]
+    if path is None:
         return []
     shown = str(path)
-    problems = [Diagnostic(shown, 1, 1, "$", p) for p in reference_docx_problems(path)]
-    if problems:
-        return problems
-    return [Diagnostic(shown, 1, 1, "$", f"lacks the {m} the Word writer uses") for m in missing_styles(path)]
+    checked = check_reference(path, shown)
+    if checked.problems:
+        return list(checked.problems)
+    return [Diagnostic(shown, 1, 1, "$", f"lacks the {m} the Word writer uses") for m in missing_styles(checked.styles)]
 
 
-def missing_styles(path: Path) -> list[str]:
-    """Styles the Word writer needs that a reference.docx does not define (matched by name or id)."""
-    import xml.etree.ElementTree as ET
-
+def missing_styles(styles) -> list[str]:
+    """Styles the Word writer needs that a checked reference's ``w:styles`` element does not define (by name or id)."""
     from outlookgen.render.docx.styles import REQUIRED, W
 
-    with zipfile.ZipFile(path) as archive:
-        try:
-            root = ET.fromstring(archive.read("word/styles.xml"))
-        except KeyError:
-            return ["word/styles.xml"]
+    if styles is None:
+        return ["word/styles.xml"]
     present: set[tuple[str, str]] = set()
-    for style in root.iter(W + "style"):
+    for style in styles.iter(W + "style"):
         kind = style.get(W + "type") or "paragraph"
         name = style.find(W + "name")
         for value in (style.get(W + "styleId"), name.get(W + "val") if name is not None else None):

@@ -1,4 +1,11 @@
-"""Template packs: finding them, the ``extends:`` chain, metadata and per-locale labels."""
+"""Template packs: finding them, the ``extends:`` chain, metadata and per-locale labels.
+
+A pack folder is checked when it is resolved (:func:`outlookgen.packfiles.scan`:
+regular files and folders only, nothing linking out), and its labels when they
+are loaded (:mod:`outlookgen.labels`: the shapes of the default pack's labels,
+placeholders the code fills), so every command meets a broken pack as located
+error lines before any work.
+"""
 
 from __future__ import annotations
 
@@ -26,6 +33,8 @@ class Pack:
     parent: Pack | None = None
     meta: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
     origin: str = "path"  # built-in | entry point <distribution> | path
+    # pack.yaml as loaded, with its source map: label errors point at the line.
+    source: Any = field(default=None, compare=False, repr=False)
 
     def find(self, fmt: str, name: str) -> Path | None:
         """The first ``<fmt>/<name>`` along the chain, never outside its pack's folder.
@@ -67,25 +76,80 @@ class Pack:
         return [p.root / fmt for p in self.chain() if (p.root / fmt).is_dir()]
 
     def labels(self, locale: str) -> dict[str, Any]:
-        """Labels for a locale, merged along the chain (the child's word wins, key by key)."""
+        """Labels for a locale, merged along the chain (the child's word wins, key by key).
+
+        Each pack's own labels are checked as they are read; a chain whose
+        root is not the default pack must set every label itself.
+        """
+        from outlookgen.labels import missing_labels
+
         merged: dict[str, Any] = {}
         for pack in reversed(self.chain()):
             merged = _deep_merge(merged, pack._own_labels(locale))
         if not merged:
             raise TemplateError(f"template pack '{self.name}' has no labels for locale '{locale}'")
+        missing = missing_labels(merged)
+        if missing:
+            root = self.chain()[-1]
+            own = root.own_file(f"labels/{locale}.yaml")
+            shown = str(own if own is not None else root.root / "pack.yaml")
+            raise TemplateError(diagnostics=[_missing(shown, path, locale) for path in missing[:_MAX_MISSING]])
         return merged
 
     def _own_labels(self, locale: str) -> dict[str, Any]:
+        """This pack's labels for a locale (its labels file, then pack.yaml's ``labels.<locale>``), checked."""
+        from outlookgen.labels import label_problems
+
         path = self.own_file(f"labels/{locale}.yaml")
-        data = _read_yaml(path) if path is not None else {}
-        overrides = (self.meta.get("labels") or {}).get(locale) or {}
+        problems: list[Diagnostic] = []
+        data: dict[str, Any] = {}
+        if path is not None:
+            loaded = _read_yaml(path)
+            data = loaded.data if loaded is not None else {}
+            if loaded is not None:
+                problems += label_problems(data, lambda p, lo=loaded: lo.locate(p))
+        overrides = self._label_overrides().get(locale)
+        if overrides is not None:
+            problems += label_problems(overrides, self._locate, prefix=("labels", locale))
+        if problems:
+            raise TemplateError(diagnostics=problems)
+        return _deep_merge(data, overrides or {})
+
+    def _label_overrides(self) -> dict[str, Any]:
+        overrides = self.meta.get("labels")
+        if overrides is None:
+            return {}
         if not isinstance(overrides, dict):
-            raise TemplateError(
-                diagnostics=[
-                    Diagnostic(str(self.root / "pack.yaml"), 1, 1, f"labels.{locale}", "must be a mapping of labels")
-                ]
-            )
-        return _deep_merge(data, overrides)
+            raise TemplateError(diagnostics=[self._diag(("labels",), "must be a mapping of locales to labels")])
+        return overrides
+
+    def _locate(self, path: tuple) -> tuple[str, int, int]:
+        """(file, line, column) of a node of pack.yaml."""
+        if self.source is None:
+            return str(self.root / "pack.yaml"), 1, 1
+        return self.source.locate(path)
+
+    def _diag(self, path: tuple, message: str) -> Diagnostic:
+        from outlookgen.errors import format_path
+
+        file, line, column = self._locate(path)
+        return Diagnostic(file, line, column, format_path(path), message)
+
+
+_MAX_MISSING = 10  # missing labels named in one error; the first ones show what is wrong
+
+
+def _missing(shown: str, path: tuple, locale: str) -> Diagnostic:
+    from outlookgen.errors import format_path
+
+    name = format_path(path)
+    return Diagnostic(
+        shown,
+        1,
+        1,
+        name,
+        f"label '{name}' is missing for locale '{locale}': a pack that does not extend default sets every label",
+    )
 
 
 def _deep_merge(base: dict, override: dict) -> dict:
@@ -98,27 +162,24 @@ def _deep_merge(base: dict, override: dict) -> dict:
     return out
 
 
-def _read_yaml(path: Path) -> dict[str, Any]:
-    """A pack's YAML file through the same hardened loader as specs (depth, alias, size limits)."""
+def _read_yaml(path: Path):
+    """A pack's YAML file through the same hardened loader as specs (depth, alias, size limits).
+
+    Returns the LoadedSpec (data and source map), or None for an empty file.
+    """
     from outlookgen.errors import SpecError
-    from outlookgen.spec.loader import load_spec
+    from outlookgen.spec.loader import Limits, load_spec
 
     try:
-        if path.stat().st_size > _MAX_PACK_FILE:
-            raise TemplateError(diagnostics=[Diagnostic(str(path), 1, 1, "$", "file is larger than 1 MB")])
-        loaded = load_spec(path, name=str(path))
+        loaded = load_spec(path, name=str(path), limits=Limits(max_bytes=_MAX_PACK_FILE))
     except SpecError as exc:
         message = "" if exc.diagnostics else str(exc)
         if message == "" and any("the file is empty" in d.message for d in exc.diagnostics):
-            return {}
+            return None
         raise TemplateError(message, diagnostics=exc.diagnostics) from None
-    except OSError as exc:
-        raise TemplateError(
-            diagnostics=[Diagnostic(str(path), 1, 1, "$", f"cannot read: {exc.strerror or exc}")]
-        ) from None
     if loaded.problems:
         raise TemplateError(diagnostics=loaded.problems)
-    return loaded.data
+    return loaded
 
 
 ENTRY_POINT_GROUP = "outlookgen.packs"
@@ -195,17 +256,27 @@ def _locate(ref: str, base: Path) -> tuple[Path, str]:
 
 
 def _resolve(ref: str, seen: tuple[str, ...], base: Path) -> Pack:
+    from outlookgen.packfiles import scan
+
     root, origin = _locate(ref, base)
     key = str(root.resolve())
     if key in seen or len(seen) >= _MAX_CHAIN:
         chain = " → ".join(Path(s).name for s in (*seen, key))
         raise TemplateError(f"template pack '{ref}' extends itself through its parents ({chain})")
-    meta = _read_yaml(root / "pack.yaml")
+    # The folder first: pack.yaml itself may be a link out of the pack.
+    problems = scan(root)
+    if problems:
+        raise TemplateError(diagnostics=problems)
+    loaded = _read_yaml(root / "pack.yaml")
+    meta = loaded.data if loaded is not None else {}
+    shown = Pack(name=root.name, root=root, source=loaded)  # locates errors in pack.yaml
+    for name in ("name", "description", "default_locale", "extends"):
+        if meta.get(name) is not None and not isinstance(meta[name], str):
+            what = "a pack name or a folder path" if name == "extends" else "text"
+            raise TemplateError(diagnostics=[shown._diag((name,), f"must be {what}")])
+    if meta.get("version") is not None and not isinstance(meta["version"], (str, int, float)):
+        raise TemplateError(diagnostics=[shown._diag(("version",), 'must be text such as "1.2.0"')])
     parent_ref = meta.get("extends")
-    if parent_ref is not None and not isinstance(parent_ref, str):
-        raise TemplateError(
-            diagnostics=[Diagnostic(str(root / "pack.yaml"), 1, 1, "extends", "must be a pack name or a folder path")]
-        )
     parent = _resolve(parent_ref, (*seen, key), base=root) if parent_ref else None
     return Pack(
         name=str(meta.get("name") or root.name),
@@ -216,4 +287,5 @@ def _resolve(ref: str, seen: tuple[str, ...], base: Path) -> Pack:
         parent=parent,
         meta=meta,
         origin=origin,
+        source=loaded,
     )

@@ -145,3 +145,15 @@ def test_html_report_is_valid_html5(cli, tmp_path):
         [java, "-jar", str(jar), "--errors-only", str(tmp_path / "changes.html")], capture_output=True, text=True
     )
     assert proc.returncode == 0, proc.stderr
+
+
+@pytest.mark.parametrize("side", ["old", "new"])
+def test_diff_never_writes_over_either_spec(cli, tmp_path, side):
+    old, new = tmp_path / "old.yaml", tmp_path / "new.yaml"
+    old.write_bytes(BI_OLD.read_bytes())
+    new.write_bytes(BI_NEW.read_bytes())
+    target = old if side == "old" else new
+    code, _, err = cli("diff", old, new, "-f", "md", "-o", target)
+    assert code == 1
+    assert f"would write {target}, which is the {side} spec {target}" in err
+    assert old.read_bytes() == BI_OLD.read_bytes() and new.read_bytes() == BI_NEW.read_bytes()

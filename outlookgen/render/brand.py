@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from outlookgen.errors import Diagnostic, TemplateError
+from outlookgen.packfiles import PackFileError, read_regular
 from outlookgen.packs import Pack
 
 _HEX = re.compile(r"^#(?:[0-9a-fA-F]{3,4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})$")
@@ -215,10 +216,9 @@ def _logo(pack: Pack, value: Any, root: Path) -> str:
     mime = _LOGO_TYPES.get(path.suffix.lower())
     if mime is None:
         raise _error(pack, "brand.logo", f"'{value}': use a .png, .jpg, .gif, .webp or .svg file")
+    # A regular file only, read without blocking: a FIFO or /dev/zero named as the logo must not hang the build.
     try:
-        if path.stat().st_size > _MAX_LOGO:
-            raise _error(pack, "brand.logo", f"'{value}' is larger than 512 KB")
-        data = path.read_bytes()
-    except OSError as exc:
-        raise _error(pack, "brand.logo", f"cannot read '{value}': {exc.strerror or exc}") from None
+        data = read_regular(path, _MAX_LOGO)
+    except PackFileError as exc:
+        raise _error(pack, "brand.logo", f"'{value}' {exc}") from None
     return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"

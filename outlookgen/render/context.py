@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from outlookgen.labels import fill
 from outlookgen.model import Outlook
 from outlookgen.render.formatting import Wording
 from outlookgen.render.markup import canonical
@@ -101,7 +102,7 @@ def _add_revision_row(meta: dict[str, Any], outlook: Outlook, previous: Outlook,
             "date": meta["date"],
             "date_text": w.date(outlook.meta.date, short=True),
             "author": author,
-            "changes": w.labels["status_view"]["revision"].format(summary=changes["summary"], title=changes["title"]),
+            "changes": fill(w.labels["status_view"]["revision"], summary=changes["summary"], title=changes["title"]),
             "extra": {},
         }
     )
@@ -117,7 +118,7 @@ def _status(o: Outlook, w: Wording, as_of: date | None) -> dict[str, Any]:
     return {
         "as_of": view.as_of.isoformat(),
         "as_of_text": w.date(view.as_of),
-        "title": words["title"].format(date=w.date(view.as_of)),
+        "title": fill(words["title"], date=w.date(view.as_of)),
         "unit": view.unit,
         "unit_text": w.unit(view.unit) if view.unit and view.unit >= 1 else "",
         "has_progress": view.has_progress,
@@ -131,7 +132,7 @@ def _status(o: Outlook, w: Wording, as_of: date | None) -> dict[str, Any]:
                 "percent_text": w.percent(p.percent, digits=0),
                 "done": p.done,
                 "total": p.total,
-                "done_text": words["done_of"].format(done=p.done, total=p.total),
+                "done_text": fill(words["done_of"], done=p.done, total=p.total),
             }
             for p in view.phases
         ],
@@ -140,7 +141,7 @@ def _status(o: Outlook, w: Wording, as_of: date | None) -> dict[str, Any]:
                 "id": x.task.id,
                 "name": x.task.name,
                 "reason": x.reason,
-                "reason_text": reasons[x.reason].format(days=x.days),
+                "reason_text": fill(reasons[x.reason], days=x.days),
                 "days": x.days,
                 "owner_text": _owner_text(x.task.owner),
                 "when_text": _task_when(x.task, w),
@@ -371,13 +372,13 @@ def _roadmap(o: Outlook, w: Wording) -> dict[str, Any]:
     span = w.span(1, max(r.end, 1))
     dates = ""
     if r.start is not None and r.end_date is not None:
-        dates = w.labels["plan"]["dates"].format(start=w.date(r.start, short=True), end=w.date(r.end_date, short=True))
+        dates = fill(w.labels["plan"]["dates"], start=w.date(r.start, short=True), end=w.date(r.end_date, short=True))
     if r.buffer:
-        summary = w.labels["plan"]["summary"].format(
-            span=span, dates=dates, buffer=w.count(r.buffer), total=w.count(r.total)
+        summary = fill(
+            w.labels["plan"]["summary"], span=span, dates=dates, buffer=w.count(r.buffer), total=w.count(r.total)
         )
     else:
-        summary = w.labels["plan"]["summary_no_buffer"].format(span=span, dates=dates)
+        summary = fill(w.labels["plan"]["summary_no_buffer"], span=span, dates=dates)
     return {
         "start": _iso(r.start),
         "start_text": w.date(r.start),
@@ -490,8 +491,10 @@ def _budget(b, w: Wording) -> dict[str, Any] | None:
             for p, a in b.by_phase
         ],
         "reserve_amount": b.reserve_amount,
-        "reserve_text": w.labels["budget"]["reserve_share"].format(
-            amount=w.money(b.reserve_amount, cur), share=w.percent(100.0 * b.reserve_share)
+        "reserve_text": fill(
+            w.labels["budget"]["reserve_share"],
+            amount=w.money(b.reserve_amount, cur),
+            share=w.percent(100.0 * b.reserve_share),
         ),
         "extra": _extra(b),
     }
@@ -663,10 +666,7 @@ def _lint(lint: Mapping[str, Any], labels: Mapping[str, Any]) -> dict[str, Any]:
     severity = words.get("severity_names") or {}
 
     def worded(template_key: str, **values: Any) -> str:
-        template = words.get(template_key) or ""
-        for key, value in values.items():
-            template = template.replace("{" + key + "}", str(value))
-        return template
+        return fill(words.get(template_key) or "", **values)
 
     rules = []
     for rule in lint["rules"]:

@@ -1,11 +1,16 @@
 """The sandboxed Jinja environment templates run in, and template errors located in the pack.
 
 Template packs come from other people, so a template runs with:
-- Jinja's ImmutableSandboxedEnvironment (no Python internals, no mutation of
-  the context) and StrictUndefined (a misspelt name fails the build);
+- outlookgen's sandbox (:mod:`outlookgen.render.sandbox`): Jinja's
+  ImmutableSandboxedEnvironment (no Python internals, no mutation of the
+  context) with every single operation capped, so none can run for long
+  inside one C call where the time limit cannot stop it, and without the
+  helpers that would make two builds differ (``random``, ``lipsum``);
+- StrictUndefined (a misspelt name fails the build);
 - a loader confined to the pack chain: ``../`` in a name, absolute names and
   symlinks pointing out of a pack are refused (Jinja's FileSystemLoader
-  would follow a symlink anywhere);
+  would follow a symlink anywhere), and a template is read only if it is a
+  regular file (never a FIFO or a device);
 - a cap on template size, on output size and on rendering time, so a
   template cannot exhaust memory or hang a CI job; the error names the pack
   file and line.
@@ -60,14 +65,7 @@ def _pack_loader(pack: Pack, fmt: str):
                     raise TemplateNotFound(f"{template} ({exc})") from None
                 if path is None:
                     continue
-                size = path.stat().st_size
-                if size > MAX_TEMPLATE_BYTES:
-                    raise TemplateError(
-                        diagnostics=[
-                            _diag(pack, str(path), 1, f"template is {size} bytes; the limit is {MAX_TEMPLATE_BYTES}")
-                        ]
-                    )
-                source = path.read_text(encoding="utf-8")
+                source = read_template(pack, path)
                 mtime = path.stat().st_mtime
                 return source, str(path), lambda p=path, m=mtime: p.exists() and p.stat().st_mtime == m
             raise TemplateNotFound(template)
@@ -81,6 +79,21 @@ def _pack_loader(pack: Pack, fmt: str):
             return sorted(names)
 
     return PackLoader()
+
+
+def read_template(pack: Pack, path: Path) -> str:
+    """A template or stylesheet of the pack: a regular file of at most MAX_TEMPLATE_BYTES, in UTF-8."""
+    from outlookgen.packfiles import PackFileError, read_regular
+
+    try:
+        data = read_regular(path, MAX_TEMPLATE_BYTES)
+        return data.decode("utf-8")
+    except PackFileError as exc:
+        raise _located(pack, str(path), 1, f"the template {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise _located(
+            pack, str(path), 1, f"not valid UTF-8 (byte 0x{exc.object[exc.start]:02x}); save it as UTF-8"
+        ) from None
 
 
 def _from(chain: list[Pack], name: str) -> list[Pack] | None:
@@ -100,11 +113,17 @@ def make_environment(
 ):
     """A sandboxed Jinja environment over the pack chain's ``<fmt>/`` folders."""
     from jinja2 import StrictUndefined
-    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    from outlookgen.render.sandbox import TemplateSandbox, printable
 
     if not pack.template_dirs(fmt):
         raise TemplateError(f"template pack '{pack.name}' has no {fmt}/ templates")
-    env = ImmutableSandboxedEnvironment(
+
+    def checked(value: Any) -> Any:
+        # Every {{ expression }}: only data may be printed (a function's text is its memory address).
+        return printable(value) if finalize is None else finalize(printable(value))
+
+    env = TemplateSandbox(
         loader=_pack_loader(pack, fmt),
         undefined=StrictUndefined,
         # A format whose finalize turns every value into Markup (Markdown, Word
@@ -112,23 +131,38 @@ def make_environment(
         # macros and includes is Markup too, i.e. already escaped for that
         # format, instead of plain text the finalize would escape again.
         autoescape=autoescape or finalize is not None,
-        finalize=finalize,
+        finalize=checked,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
         auto_reload=False,
     )
-    env.filters.update(filters)
+    env.add_filters(filters)
     return env
+
+
+# What a template can raise while it renders: each becomes an error at the template's line.
+_TEMPLATE_FAULTS: tuple[type[BaseException], ...] = (
+    TypeError,
+    ValueError,
+    KeyError,
+    IndexError,
+    AttributeError,
+    ZeroDivisionError,
+    RecursionError,
+    OverflowError,
+)
 
 
 def render(env, template: str, context: Mapping[str, Any], pack: Pack) -> str:
     """Render one template within the caps; any template fault becomes a TemplateError naming file and line."""
     import jinja2
 
+    compiled = None
     try:
-        compiled = env.get_template(template)
+        # Compiling is inside the time budget too: the parser works through what the pack wrote.
         with _time_budget():
+            compiled = env.get_template(template)
             return _bounded_output(compiled.generate(context))
     except jinja2.TemplateSyntaxError as exc:
         raise _located(
@@ -136,31 +170,33 @@ def render(env, template: str, context: Mapping[str, Any], pack: Pack) -> str:
         ) from None
     except jinja2.TemplateNotFound as exc:
         raise TemplateError(f"template pack '{pack.name}' has no template '{exc.name}'") from None
-    except (
-        jinja2.TemplateError,
-        TypeError,
-        ValueError,
-        KeyError,
-        AttributeError,
-        ZeroDivisionError,
-        RecursionError,
-        OverflowError,
-        RenderLimitExceeded,
-        _OutputTooLarge,
-    ) as exc:
+    except (jinja2.TemplateError, *_TEMPLATE_FAULTS, RenderLimitExceeded, _OutputTooLarge) as exc:
         filename, line = _template_frame(exc, pack)
-        if filename is None and isinstance(exc, (RenderLimitExceeded, _OutputTooLarge)):
-            # Stopped between two pieces of output: no template line is running.
-            filename, line = env.get_template(template).filename or template, 1
+        if filename is None:
+            # Stopped between two pieces of output, or while compiling (a parser
+            # recursing through deep nesting, a 5 000-digit number): no template
+            # line is running, so the error names the template's first line.
+            filename, line = _template_file(env, template, compiled), 1
         if filename is None:
             raise  # not from a template: a bug in outlookgen, keep the traceback
         if isinstance(exc, RecursionError):
-            message = "the template recurses too deeply (a macro or include calling itself?)"
+            message = "the template recurses too deeply (a macro or include calling itself, or values nested too deep)"
         elif isinstance(exc, (RenderLimitExceeded, _OutputTooLarge)):
             message = str(exc)
         else:
             message = exc.message if isinstance(exc, jinja2.TemplateError) and exc.message else str(exc)
         raise _located(pack, filename, line, f"while rendering: {message}") from None
+
+
+def _template_file(env, template: str, compiled) -> str | None:
+    """The file of the template being rendered, without compiling it again."""
+    if compiled is not None and compiled.filename:
+        return compiled.filename
+    try:
+        _source, filename, _uptodate = env.loader.get_source(env, template)
+    except Exception:  # only a name for the error line is wanted; the error itself is reported
+        return None
+    return filename
 
 
 class _OutputTooLarge(Exception):

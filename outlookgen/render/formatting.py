@@ -1,7 +1,9 @@
 """Locale-aware wording of values: dates, unit spans, money, percentages, enum labels.
 
 Every pattern comes from the pack's labels, so a pack (or a new locale) changes
-wording without code. Outputs are plain strings; escaping is the writers' job.
+wording without code; patterns are filled by :func:`outlookgen.labels.fill`
+(plain ``{name}`` placeholders only). Outputs are plain strings; escaping is
+the writers' job.
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from decimal import Decimal
 from typing import Any
+
+from outlookgen.labels import fill
 
 
 class Wording:
@@ -25,7 +29,8 @@ class Wording:
         if value is None:
             return ""
         pattern = self._fmt["date_short" if short else "date"]
-        return pattern.format(
+        return fill(
+            pattern,
             day=value.day,
             month=self._fmt["months"][value.month - 1],
             month_short=self._fmt["months_short"][value.month - 1],
@@ -38,20 +43,20 @@ class Wording:
             return ""
         if start == end:
             return self.date(start, short=True)
-        return self._fmt["range"].format(start=self.date(start, short=True), end=self.date(end, short=True))
+        return fill(self._fmt["range"], start=self.date(start, short=True), end=self.date(end, short=True))
 
     # -- planning units --------------------------------------------------
     def unit(self, n: int) -> str:
-        return self._units["one"].format(n=n)
+        return fill(self._units["one"], n=n)
 
     def span(self, first: int, last: int) -> str:
         """W3–W6 / 第3-6周; a single unit reads W3 / 第3周."""
         if last <= first:
             return self.unit(first)
-        return self._units["span"].format(start=first, end=last)
+        return fill(self._units["span"], start=first, end=last)
 
     def count(self, n: int) -> str:
-        return self._units["count_one"] if n == 1 else self._units["count"].format(n=n)
+        return self._units["count_one"] if n == 1 else fill(self._units["count"], n=n)
 
     # -- numbers ----------------------------------------------------------
     def number(self, value: float | int | None) -> str:
@@ -73,7 +78,7 @@ class Wording:
             shown = f"{amount:,.2f}"
         else:
             shown = f"{round(amount):,}"
-        return self._fmt["money"].format(amount=shown, currency=currency)
+        return fill(self._fmt["money"], amount=shown, currency=currency)
 
     def percent(self, share: float | int | None, *, digits: int = 1) -> str:
         """A percentage given as 0–100."""
@@ -81,7 +86,7 @@ class Wording:
             return ""
         rounded = round(float(share), digits)
         shown = str(int(rounded)) if rounded.is_integer() else f"{rounded:.{digits}f}"
-        return self._fmt["percent"].format(n=shown)
+        return fill(self._fmt["percent"], n=shown)
 
     # -- words -------------------------------------------------------------
     def value(self, kind: str, key: str | None) -> str:
@@ -92,7 +97,7 @@ class Wording:
 
     def with_note(self, text: str, note: str | None) -> str:
         """``Done (60%)`` / ``已完成（60%）``: a value with a parenthesised note, if any."""
-        return self._fmt["with_note"].format(text=text, note=note) if note else text
+        return fill(self._fmt["with_note"], text=text, note=note) if note else text
 
     def join(self, items: Iterable[str]) -> str:
         return self._fmt["list_separator"].join(i for i in items if i)

@@ -29,6 +29,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from outlookgen.labels import fill
 from outlookgen.model import Milestone, Outlook, Phase, Task
 from outlookgen.render.brand import Brand
 from outlookgen.render.formatting import Wording
@@ -211,8 +212,15 @@ class _Chart:
         return out
 
     def _axis_date(self, pattern: str, day: date) -> str:
-        months = self.labels["format"]["months_short"]
-        return pattern.format(day=day.day, month_number=day.month, year=day.year, month_short=months[day.month - 1])
+        fmt = self.labels["format"]
+        return fill(
+            pattern,
+            day=day.day,
+            month=fmt["months"][day.month - 1],
+            month_short=fmt["months_short"][day.month - 1],
+            month_number=day.month,
+            year=day.year,
+        )
 
     as_of: date | None = None
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 import math
 from datetime import date, timedelta
 
+from outlookgen.labels import fill
 from outlookgen.render import markup as m
 from outlookgen.render.docx import ooxml as x
 
@@ -76,8 +77,8 @@ def render_gantt(writer, ctx, elem, out: list[str]) -> None:
 
     # -- legend -------------------------------------------------------------
     units = labels["units"][unit]
-    scale = units["count_one"] if size == 1 else units["count"].format(n=size)
-    legend = [x.run(g["scale"].format(count=scale) + "   ")]
+    scale = units["count_one"] if size == 1 else fill(units["count"], n=size)
+    legend = [x.run(fill(g["scale"], count=scale) + "   ")]
     for i, phase in enumerate(road["phases"]):
         legend.append(x.run("■ ", x.rpr(colour=pal.phase(i))))
         legend.append(x.run(" ".join(m.plain_text(m.parse_inline(phase["name"])).split()) + "   "))
@@ -217,7 +218,7 @@ def render_gantt(writer, ctx, elem, out: list[str]) -> None:
             rows.append(f"<w:tr><w:trPr><w:cantSplit/></w:trPr>{''.join(cells)}</w:tr>")
 
     if road["buffer"]:
-        count = units["count_one"] if road["buffer"] == 1 else units["count"].format(n=road["buffer"])
+        count = units["count_one"] if road["buffer"] == 1 else fill(units["count"], n=road["buffer"])
         label = x.run(f"{g['buffer']} ({count})", x.rpr(italic=True))
         cells = [label_cell(label), cell()]
         cells += [cell(muted, hatch=True) if b[1] > end else cell() for b in buckets]
@@ -262,7 +263,8 @@ def _head_cell(style: str, text: str, rotate: bool, fill: str | None) -> str:
 
 def _short_date(labels, g, day: date) -> str:
     fmt = labels["format"]
-    return g["date"].format(
+    return fill(
+        g["date"],
         day=day.day,
         month=fmt["months"][day.month - 1],
         month_short=fmt["months_short"][day.month - 1],
