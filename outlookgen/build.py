@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from outlookgen import writer
-from outlookgen.errors import Diagnostic, FeatureUnavailable, OutlookgenError, OutputError, SpecError
-from outlookgen.spec.loader import peek_is_spec
+from outlookgen.discovery import find_specs, is_folder
+from outlookgen.errors import Diagnostic, FeatureUnavailable, OutlookgenError, OutputError, SpecError, one_line
 from outlookgen.spec.validate import load_valid
 
 FORMATS = ("md", "html", "docx", "pdf")
@@ -141,13 +141,16 @@ def with_project(specs: Sequence[str | Path], options: BuildOptions) -> tuple[li
 
 
 def discover(paths: Iterable[str | Path]) -> list[Path]:
-    """The spec files named on the command line; a folder stands for every spec below it."""
+    """The spec files named on the command line; a folder stands for every spec below it.
+
+    Below a folder, symlinked folders are not entered and a file reached by
+    several names counts once (outlookgen.discovery says why).
+    """
     found: list[Path] = []
     for raw in paths:
         path = Path(raw)
-        if path.is_dir():
-            candidates = sorted(p for p in path.rglob("*") if p.suffix.lower() in (".yaml", ".yml"))
-            found.extend(p for p in candidates if peek_is_spec(p))
+        if is_folder(path):
+            found.extend(find_specs(path))
         else:
             found.append(path)  # the loader reports a missing or unreadable file, located
     unique: dict[Path, None] = {}
@@ -212,14 +215,55 @@ def build_spec(spec: Path, formats: Sequence[str], options: BuildOptions) -> Spe
         problems = exc.diagnostics or (Diagnostic(str(spec), 1, 1, "$", str(exc)),)
         return SpecOutcome(spec, problems=tuple(problems))
     except MemoryError:
-        # Memory grows with the spec (a 5 MB spec of dense inline markup needs
-        # gigabytes for Word); under a memory limit that is the input's fault, not a crash.
-        message = "ran out of memory while building this spec; it is too large for this process's memory limit"
-        return SpecOutcome(spec, problems=(Diagnostic(str(spec), 1, 1, "$", message),))
+        return _out_of_memory(spec)
+    except (OSError, UnicodeDecodeError) as exc:
+        # The spec and its fragments are read with located errors; what is left is
+        # a pack file the system will not give (permissions, an I/O error) or one in
+        # another encoding. Named on the spec, so every spec it stops is listed.
+        return SpecOutcome(spec, problems=(Diagnostic(str(spec), 1, 1, "$", f"cannot be built: {system_error(exc)}"),))
     dependencies = loaded.includes
     if options.changes_since is not None:
         dependencies = (*dependencies, str(Path(options.changes_since).resolve()))
     return SpecOutcome(spec, outputs=outputs, dependencies=dependencies)
+
+
+def _out_of_memory(spec: Path) -> SpecOutcome:
+    # Memory grows with the spec (a 5 MB spec of dense inline markup needs
+    # gigabytes for Word); under a memory limit that is the input's fault, not a crash.
+    message = "ran out of memory while building this spec; it is too large for this process's memory limit"
+    return SpecOutcome(spec, problems=(Diagnostic(str(spec), 1, 1, "$", message),))
+
+
+# --------------------------------------------------------------------------- errors from the system, and bugs
+
+# What the system can do to any build, whatever the input: refuse a file, fail a
+# disk, run out of memory, hand over a file in another encoding. Each is one error
+# line; anything else escaping a build is a bug in outlookgen.
+SYSTEM_ERRORS = (OSError, UnicodeDecodeError, MemoryError)
+
+
+def system_error(exc: BaseException) -> OutlookgenError:
+    """One of SYSTEM_ERRORS as the error a user reads: ``/pack/x.css: Permission denied``."""
+    if isinstance(exc, MemoryError):
+        return OutlookgenError("ran out of memory; give outlookgen more memory, or build fewer specs at once (-j)")
+    if isinstance(exc, UnicodeDecodeError):
+        byte = (
+            f"byte 0x{exc.object[exc.start]:02x} at position {exc.start}" if exc.start < len(exc.object) else "its end"
+        )
+        return OutlookgenError(f"a file of the template pack is not valid UTF-8 ({byte}); save it as UTF-8")
+    message = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+    name = getattr(exc, "filename", None)
+    if isinstance(name, (str, bytes, os.PathLike)):
+        return OutlookgenError(f"{one_line(os.fsdecode(name))}: {one_line(message)}")
+    return OutlookgenError(one_line(message))
+
+
+def internal_error(exc: BaseException) -> OutlookgenError:
+    """An exception outlookgen did not expect, in one line that asks for a bug report (for ``watch``)."""
+    return OutlookgenError(
+        f"unexpected {type(exc).__name__}: {one_line(str(exc))}; this is a bug in outlookgen,"
+        " please report it with the files that caused it"
+    )
 
 
 def build(
@@ -243,6 +287,7 @@ def build(
         raise OutlookgenError("no spec files found (a spec is a .yaml file whose top level has 'outlook:')")
     plan = writer.plan_outputs(spec_paths, formats, options.output_dir)
     pack = resolve_pack(options.pack)  # an unknown pack fails here, once, before any work
+    _refuse_overwriting_inputs(plan, _inputs_known_before_reading(spec_paths, options, pack))
     context = "\0".join(
         [
             manifest.tree_digest(p.root for p in pack.chain()),
@@ -274,9 +319,11 @@ def build(
             todo.append(spec)
 
     outcomes = _run(todo, formats, options, progress)
-    problems = [d for o in outcomes for d in o.problems]
+    # A broken pack file fails every spec the same way: say it once.
+    problems = list(dict.fromkeys(d for o in outcomes for d in o.problems))
     if problems:
         raise SpecError(diagnostics=problems)
+    _refuse_overwriting_inputs({o.spec: plan[o.spec] for o in outcomes}, _fragments(outcomes, options))
 
     outputs: dict[Path, bytes] = {}
     for outcome in outcomes:
@@ -291,8 +338,51 @@ def build(
         _check(outputs, plan)
         return result
     result.written = writer.commit(outputs)
+    writer.remove_stale_temp_files(result.skipped)  # commit did it for what it wrote
     _save_manifests(manifests, outputs)
     return result
+
+
+# --------------------------------------------------------------------------- outputs that are inputs
+
+
+def _inputs_known_before_reading(specs: Sequence[Path], options: BuildOptions, pack) -> list[tuple[Path, str]]:
+    """The inputs known before any spec is read: the specs, the --changes-since file, the pack chain's files."""
+    inputs = [(spec, "the spec") for spec in specs]
+    if options.changes_since is not None:
+        inputs.append((Path(options.changes_since), "the --changes-since file"))
+    for link in pack.chain():
+        inputs.extend((path, "the template pack file") for path in sorted(link.root.rglob("*")) if path.is_file())
+    return inputs
+
+
+def _fragments(outcomes: Sequence[SpecOutcome], options: BuildOptions) -> list[tuple[str, str]]:
+    """The included files the specs read, known only once they are read."""
+    older = str(Path(options.changes_since).resolve()) if options.changes_since is not None else None
+    return [(path, "the included file") for o in outcomes for path in o.dependencies if path != older]
+
+
+def _refuse_overwriting_inputs(plan: Mapping[Path, Mapping[str, Path]], inputs: Iterable[tuple]) -> None:
+    """An output that is one of the build's inputs is an error before anything is written.
+
+    Its rename would replace the spec, a fragment or a pack file with a
+    document (or, for a link, cut the link), and the next build would read that.
+    """
+    owner = {target: spec for spec, targets in plan.items() for target in targets.values()}
+    clashes = writer.inputs_in_the_way(owner, inputs)
+    if clashes:
+        raise OutputError(
+            diagnostics=[
+                Diagnostic(
+                    str(owner[target]),
+                    1,
+                    1,
+                    "$",
+                    f"would write {target}, which is {what} {path}; build into another folder (-o)",
+                )
+                for target, what, path in clashes
+            ]
+        )
 
 
 def _save_manifests(manifests, outputs: dict[Path, bytes]) -> None:
@@ -305,28 +395,167 @@ def _save_manifests(manifests, outputs: dict[Path, bytes]) -> None:
 def _run(
     specs: list[Path], formats: Sequence[str], options: BuildOptions, progress: Callable[[int, int], None] | None
 ) -> list[SpecOutcome]:
-    """Build specs one after another, or in a process pool when there are several and jobs allow."""
+    """Build specs one after another, or in worker processes when there are several and jobs allow."""
     jobs = options.jobs or os.cpu_count() or 1
     total = len(specs)
+    done = 0
+
+    def tick() -> None:
+        nonlocal done
+        done += 1
+        if progress:
+            progress(done, total)
+
     if jobs <= 1 or total <= 1:
         outcomes = []
-        for done, spec in enumerate(specs, start=1):
+        for spec in specs:
             outcomes.append(build_spec(spec, formats, options))
-            if progress:
-                progress(done, total)
+            tick()
         return outcomes
     _warm_up(formats)
+    workers = min(jobs, total)
+    results = _run_pool(specs, formats, options, workers, tick)
+    lost = [spec for spec in specs if spec not in results]
+    if lost:
+        # A worker that dies (the OOM killer, a CPU limit, a crash) breaks the whole
+        # pool: every spec not finished yet fails with it, and the pool cannot say
+        # which one killed it. Build those again, each in a process of its own, so
+        # the others are built and only the spec that kills its process is named.
+        results.update(_run_isolated(lost, formats, options, min(workers, len(lost)), tick))
+    return [results[spec] for spec in specs]  # input order: deterministic whatever finished first
+
+
+def _run_pool(
+    specs: list[Path], formats: Sequence[str], options: BuildOptions, workers: int, tick: Callable[[], None]
+) -> dict[Path, SpecOutcome]:
+    """The outcomes of the specs a process pool finished; those lost when the pool broke are missing."""
     from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures.process import BrokenProcessPool
 
     results: dict[Path, SpecOutcome] = {}
-    with ProcessPoolExecutor(max_workers=min(jobs, total), mp_context=_pool_context()) as pool:
-        futures = [pool.submit(build_spec, spec, formats, options) for spec in specs]
-        for done, future in enumerate(as_completed(futures), start=1):
-            outcome = future.result()
-            results[outcome.spec] = outcome
-            if progress:
-                progress(done, total)
-    return [results[spec] for spec in specs]  # input order: deterministic whatever finished first
+    with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context()) as pool:
+        futures = {}
+        for spec in specs:
+            try:
+                futures[pool.submit(build_spec, spec, formats, options)] = spec
+            except BrokenProcessPool:
+                break  # a worker already died: the rest is built in isolation
+        for future in as_completed(futures):
+            spec = futures[future]
+            try:
+                results[spec] = future.result()
+            except BrokenProcessPool:
+                continue
+            except MemoryError:  # the outcome was too big to send back
+                results[spec] = _out_of_memory(spec)
+            tick()
+    return results
+
+
+def _run_isolated(
+    specs: list[Path], formats: Sequence[str], options: BuildOptions, workers: int, tick: Callable[[], None]
+) -> dict[Path, SpecOutcome]:
+    """Build each spec in a process of its own, ``workers`` at a time.
+
+    A process that dies takes only its own spec with it, and how it ended
+    (its exit status) says why.
+    """
+    import multiprocessing
+    from multiprocessing.connection import wait
+
+    context = _pool_context() or multiprocessing.get_context()
+    waiting = list(reversed(specs))
+    running: dict = {}  # receiving end of the pipe -> (spec, process)
+    results: dict[Path, SpecOutcome] = {}
+    try:
+        while waiting or running:
+            while waiting and len(running) < workers:
+                spec = waiting.pop()
+                receiver, sender = context.Pipe(duplex=False)
+                process = context.Process(target=_build_and_send, args=(sender, spec, formats, options), daemon=True)
+                process.start()
+                sender.close()  # the child holds the only sending end: its death reads as the pipe's end
+                running[receiver] = (spec, process)
+            for receiver in wait(list(running)):
+                spec, process = running.pop(receiver)
+                results[spec] = _receive(receiver, process, spec)
+                tick()
+    finally:
+        for receiver, (_, process) in running.items():  # a bug or Ctrl-C: stop the others
+            process.kill()
+            process.join()
+            receiver.close()
+    return results
+
+
+def _build_and_send(sender, spec: Path, formats: Sequence[str], options: BuildOptions) -> None:
+    """A child process's whole work: build one spec and send back its outcome, or the exception of a bug."""
+    try:
+        message = ("done", build_spec(spec, formats, options))
+    except Exception as exc:  # raised again in the parent, as the pool would
+        message = ("raised", exc)
+    try:
+        sender.send(message)
+    except MemoryError:
+        sender.send(("done", _out_of_memory(spec)))
+    except Exception as exc:  # an exception that does not pickle
+        sender.send(("raised", RuntimeError(f"{type(message[1]).__name__}: {message[1]} ({exc})")))
+    finally:
+        sender.close()
+
+
+def _receive(receiver, process, spec: Path) -> SpecOutcome:
+    """What one child sent, or, when it died first, an error saying how it ended."""
+    with receiver:
+        try:
+            kind, value = receiver.recv()
+        except (EOFError, OSError):
+            kind, value = "died", None
+    process.join()
+    if kind == "raised":
+        raise value
+    if kind == "died":
+        message = f"the build of this spec was stopped: {_how_it_ended(process.exitcode)}"
+        return SpecOutcome(spec, problems=(Diagnostic(str(spec), 1, 1, "$", message),))
+    return value
+
+
+_CRASHES = ("SIGSEGV", "SIGBUS", "SIGILL", "SIGFPE", "SIGABRT")
+
+
+def _how_it_ended(exitcode: int | None) -> str:
+    """Why a worker process ended without a result, as a user reads it."""
+    import signal
+
+    if exitcode is None or exitcode >= 0:
+        return (
+            f"its process ended without a result (exit code {exitcode}); this is a bug in outlookgen, please report it"
+        )
+    try:
+        name = signal.Signals(-exitcode).name
+    except ValueError:
+        name = "an unknown signal"
+    said = f"(signal {-exitcode}, {name})"
+    if name == "SIGKILL":
+        cpu = ", or at its CPU time limit (ulimit -t)" if _cpu_limited() else ""
+        return (
+            f"its process was killed {said}, most often because the system ran out of memory{cpu};"
+            " set a memory limit (ulimit -v) to get a clear error instead"
+        )
+    if name == "SIGXCPU":
+        return f"its process used up its CPU time limit {said}; raise the limit (ulimit -t) or build this spec alone"
+    if name in _CRASHES:
+        return f"its process crashed {said}; this is a bug in outlookgen or a library it uses, please report it"
+    return f"its process was killed {said}"
+
+
+def _cpu_limited() -> bool:
+    """Whether a hard CPU time limit is set: reaching it is a SIGKILL too."""
+    try:
+        import resource
+    except ImportError:  # not on Windows
+        return False
+    return resource.getrlimit(resource.RLIMIT_CPU)[1] != resource.RLIM_INFINITY
 
 
 def _warm_up(formats: Sequence[str]) -> None:

@@ -26,16 +26,24 @@ def _report(diagnostics, report_format: str = "text") -> None:
         click.echo(as_github(diagnostics), nl=False)
 
 
+def _show(exc: OutlookgenError) -> None:
+    """A user's mistake as error lines on stderr."""
+    from outlookgen.errors import one_line
+
+    if exc.diagnostics:
+        _report(exc.diagnostics)
+    else:
+        # The message may quote a pack name, an extends: value or a file name: one line, escaped.
+        click.echo(f"outlookgen: error: {one_line(str(exc))}", err=True)
+
+
 def _fail(exc: OutlookgenError) -> None:
     """Report a user's mistake as error lines on stderr and exit 1 — never a traceback."""
     from outlookgen.build import NoProject
 
     if isinstance(exc, NoProject):
         raise click.UsageError(str(exc))  # exit 2: the command line is what is wrong
-    if exc.diagnostics:
-        _report(exc.diagnostics)
-    else:
-        click.echo(f"outlookgen: error: {exc}", err=True)
+    _show(exc)
     sys.exit(1)
 
 
@@ -54,10 +62,16 @@ def _split_formats(_ctx, _param, values: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(formats)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(context_settings={"help_option_names": ["-h", "--help"]}, invoke_without_command=True)
 @click.version_option(__version__, prog_name="outlookgen")
-def main() -> None:
+@click.pass_context
+def main(ctx: click.Context) -> None:
     """Turn an implementation-outlook spec (YAML) into Markdown, HTML and Word documents."""
+    if ctx.invoked_subcommand is None:
+        # No command is a command-line mistake (exit 2) on every click version;
+        # click before 8.2 would show the help and exit 0.
+        click.echo(ctx.get_help(), err=True)
+        ctx.exit(2)
 
 
 @main.command()
@@ -123,7 +137,7 @@ def build(
     """
     import time
 
-    from outlookgen.build import BuildOptions, with_project
+    from outlookgen.build import SYSTEM_ERRORS, BuildOptions, system_error, with_project
     from outlookgen.build import build as run_build
 
     options = BuildOptions(
@@ -146,6 +160,9 @@ def build(
         except OutlookgenError as exc:
             progress.close()
             _fail(exc)
+        except SYSTEM_ERRORS as exc:  # a file the system refuses, memory it cannot give: not a bug
+            progress.close()
+            _fail(system_error(exc))
     if quiet:
         return
     for path in result.written:
@@ -386,14 +403,11 @@ def watch(
             click.echo(f"wrote {path}")
         click.echo(f"built {result.built_specs}, skipped {result.skipped_specs}; watching for changes (Ctrl-C stops)")
 
-    def report(exc: OutlookgenError) -> None:
-        if exc.diagnostics:
-            _report(exc.diagnostics)
-        else:
-            click.echo(f"outlookgen: error: {exc}", err=True)
-
     ignore = [options.output_dir] if options.output_dir else []
-    watching.watch(rebuild, report, folders, ignore=ignore)
+    try:
+        watching.watch(rebuild, _show, folders, ignore=ignore)
+    except OutlookgenError as exc:  # watching itself cannot start (the system's limit on watches)
+        _fail(exc)
 
 
 @main.command()
@@ -422,6 +436,7 @@ def diff(old: Path, new: Path, fmt: str, output: Path | None, pack: str | None, 
         if output is not None:
             from outlookgen import writer
 
+            writer.refuse_overwriting_inputs(output, new, [(old, "the old spec"), (new, "the new spec")])
             writer.commit({output: report.encode("utf-8")})
     except OutlookgenError as exc:
         _fail(exc)
@@ -440,12 +455,15 @@ def diff(old: Path, new: Path, fmt: str, output: Path | None, pack: str | None, 
 @click.option("--locale", type=click.Choice(LOCALES), help="Language of event names (overrides meta.locale).")
 def ics(spec: Path, output: Path | None, pack: str | None, locale: str | None) -> None:
     """Write SPEC's milestones and review meetings as an iCalendar (.ics) file."""
+    from outlookgen.build import SYSTEM_ERRORS, system_error
     from outlookgen.ics import write_calendar
 
     try:
         click.echo(f"wrote {write_calendar(spec, output, pack=pack, locale=locale)}")
     except OutlookgenError as exc:
         _fail(exc)
+    except SYSTEM_ERRORS as exc:  # a file the system refuses, memory it cannot give: not a bug
+        _fail(system_error(exc))
 
 
 @main.command()

@@ -8,7 +8,6 @@ located like spec errors (``outlookgen.yaml:3:5: error: formats[1]: ...``).
 
 from __future__ import annotations
 
-import glob
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -47,16 +46,20 @@ class ProjectConfig:
         return Diagnostic(str(self.path), line, column, format_path(path), message)
 
     def spec_files(self) -> list[Path]:
-        """The specs the globs name, in a stable order (every spec below the root when no glob is set)."""
+        """The specs the globs name, in a stable order (every spec below the root when no glob is set).
+
+        A wildcard never leads through a symlinked folder, and a file reached
+        by several names is listed once (see outlookgen.discovery).
+        """
         if not self.specs:
             return [self.root]  # a folder: build.discover finds the specs below it
+        from outlookgen.discovery import glob_files, one_per_file
+
         found: dict[Path, None] = {}
         for pattern in self.specs:
-            matches = sorted(glob.glob(str(self.root / pattern), recursive=True))
-            for match in matches:
-                if Path(match).is_file():
-                    found.setdefault(Path(os.path.relpath(match)) if _inside_cwd(match) else Path(match), None)
-        return list(found)
+            for match in glob_files(pattern, self.root):
+                found.setdefault(Path(os.path.relpath(match)) if _inside_cwd(str(match)) else match, None)
+        return one_per_file(found)
 
 
 def _inside_cwd(path: str) -> bool:
@@ -69,13 +72,15 @@ def _inside_cwd(path: str) -> bool:
 
 def find_config(start: Path | None = None) -> Path | None:
     """The nearest outlookgen.yaml, or pyproject.toml with a [tool.outlookgen] table, at or above ``start``."""
+    from outlookgen.discovery import is_file  # answers False for a name too long, never raises
+
     folder = (start or Path.cwd()).resolve()
     for candidate in (folder, *folder.parents):
         for name in CONFIG_NAMES:
-            if (candidate / name).is_file():
+            if is_file(candidate / name):
                 return candidate / name
         pyproject = candidate / "pyproject.toml"
-        if pyproject.is_file() and _has_tool_table(pyproject):
+        if is_file(pyproject) and has_tool_table(pyproject):
             return pyproject
     return None
 
@@ -114,7 +119,8 @@ def _read_yaml(path: Path):
     return loaded.data, loaded.locate
 
 
-def _has_tool_table(pyproject: Path) -> bool:
+def has_tool_table(pyproject: Path) -> bool:
+    """Whether a pyproject.toml holds a [tool.outlookgen] table (it then marks a project folder)."""
     try:
         return "[tool.outlookgen" in pyproject.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):

@@ -9,12 +9,14 @@ checked with ``--check`` like the documents.
 from __future__ import annotations
 
 import hashlib
-import os
-from datetime import date, datetime, timedelta, timezone
+import re
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from outlookgen import __version__
 from outlookgen.errors import Diagnostic, SpecError
+from outlookgen.labels import fill
+from outlookgen.manifest import source_date
 from outlookgen.model import Outlook
 
 # RRULE of each review cadence (spec: evaluation.review.cadence).
@@ -27,13 +29,28 @@ _CADENCE_RULES = {
 _MONTHS = {"monthly": 1, "quarterly": 3}
 
 
+# Every line break a reader may honour: CRLF, CR or LF alone, NEL, and Unicode's
+# line and paragraph separators (Python's splitlines and many parsers end a line
+# at each). Left raw, the text after one is read as a property of its own
+# (ATTENDEE:, BEGIN:VALARM ...); in a TEXT value a break is written \n.
+_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+# What TEXT cannot hold (§3.3.11: CONTROL is every C0 character but tab, and DEL;
+# C1 controls and lone surrogates are no better): shown as U+FFFD, as the HTML page does.
+_NOT_TEXT = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
 def _escape(text: str) -> str:
-    """TEXT value escaping (RFC 5545 §3.3.11)."""
-    return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\r\n", "\n").replace("\n", "\\n")
+    """TEXT value escaping (RFC 5545 §3.3.11): no text can end its content line."""
+    text = text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+    text = _LINE_BREAK.sub(lambda _: "\\n", text)
+    return _NOT_TEXT.sub("\ufffd", text)
 
 
 def _fold(line: str) -> str:
     """Fold a content line at 75 octets without splitting a UTF-8 character (§3.1)."""
+    # Every text went through _escape; this keeps any other value (a label, an id)
+    # from ever ending the line early, whatever the code above it does.
+    line = _NOT_TEXT.sub("\ufffd", _LINE_BREAK.sub("\ufffd", line))
     out: list[str] = []
     current, size = "", 0
     for ch in line:
@@ -61,12 +78,11 @@ def _add_months(day: date, months: int) -> date:
 
 
 def _stamp(outlook: Outlook) -> str:
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        moment = datetime.fromtimestamp(int(epoch), tz=timezone.utc)
-    else:
-        moment = datetime(outlook.meta.date.year, outlook.meta.date.month, outlook.meta.date.day, tzinfo=timezone.utc)
-    return moment.strftime("%Y%m%dT%H%M%SZ")
+    """DTSTAMP: ``SOURCE_DATE_EPOCH`` when set (a malformed value is an error, as in every command), else meta.date."""
+    moment = source_date()
+    if moment is None:
+        moment = datetime(outlook.meta.date.year, outlook.meta.date.month, outlook.meta.date.day)
+    return moment.strftime("%Y%m%dT%H%M%SZ")  # both are UTC
 
 
 def write_calendar(
@@ -78,12 +94,16 @@ def write_calendar(
     from outlookgen.packs import resolve_pack
     from outlookgen.spec.validate import load_valid
 
-    outlook = build_outlook(load_valid(spec).data)
+    loaded = load_valid(spec)
+    outlook = build_outlook(loaded.data)
     labels = resolve_pack(pack).labels(locale or outlook.meta.locale)
     if output is None:
         output = spec.with_name(writer.output_name(spec, "md")[: -len(".md")] + ".ics")
     elif output.is_dir():
         output = output / (writer.output_name(spec, "md")[: -len(".md")] + ".ics")
+    # -o naming the spec, a fragment or a link to one would replace it with the calendar.
+    inputs = [(spec, "the spec"), *((Path(f), "the included file") for f in loaded.includes)]
+    writer.refuse_overwriting_inputs(output, spec, inputs)
     writer.commit({output: calendar(outlook, labels, str(spec))})
     return output
 
@@ -136,12 +156,12 @@ def calendar(outlook: Outlook, labels: dict, spec_file: str) -> bytes:
             continue
         details = [
             ms.description or "",
-            words["after"].format(tasks=", ".join(t.name for t in ms.after)) if ms.after else "",
+            fill(words["after"], tasks=", ".join(t.name for t in ms.after)) if ms.after else "",
         ]
         event(
             f"milestone-{ms.id}",
             ms.date,
-            words["milestone"].format(name=ms.name, title=title),
+            fill(words["milestone"], name=ms.name, title=title),
             "\n".join(d for d in details if d),
             phases.get(ms.phase_id, words["category"]),
         )
@@ -156,12 +176,13 @@ def calendar(outlook: Outlook, labels: dict, spec_file: str) -> bytes:
             event(
                 "review",
                 first,
-                words["review"].format(
+                fill(
+                    words["review"],
                     cadence=labels["value"]["cadence"].get(review.cadence, review.cadence),
                     method=review.method,
                     title=title,
                 ),
-                words["participants"].format(names=who) if who else "",
+                fill(words["participants"], names=who) if who else "",
                 words["category"],
                 f"{rule};UNTIL={end:%Y%m%d}",
             )

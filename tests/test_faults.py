@@ -16,6 +16,7 @@ import stat
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -42,6 +43,11 @@ def write_spec(folder: Path, title: str = "Minimal outlook", name: str = "plan.y
 
 def snapshot(folder: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+def documents(folder: Path) -> dict[str, bytes]:
+    """The snapshot without hidden files (temporary files start with a dot)."""
+    return {name: data for name, data in snapshot(folder).items() if not name.startswith(".")}
 
 
 def temp_files(*folders: Path) -> list[Path]:
@@ -160,6 +166,20 @@ def test_failure_at_rename_time_leaves_whole_files_and_no_temporary_file(built, 
     assert after["plan.html"] == before["plan.html"] and after["plan.docx"] == before["plan.docx"]
     assert after["plan.md"] != before["plan.md"] and b"Edited outlook" in after["plan.md"]
     assert not temp_files(out)
+
+
+def test_an_interrupted_write_leaves_no_temporary_file(built, monkeypatch):
+    # Found by these tests: only an OSError removed the temporary files; Ctrl-C
+    # between writing them and renaming them left them in the output folder.
+    spec, out, before = built
+
+    def interrupt(src, dst):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("outlookgen.writer.os.replace", interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        build([spec], BuildOptions(formats=FORMATS, output_dir=out, jobs=1))
+    assert snapshot(out) == before and not temp_files(out)
 
 
 def test_a_folder_at_an_output_path_is_refused_before_anything_is_written(built, cli):
@@ -444,3 +464,294 @@ def test_an_unreadable_or_unwritable_cache_never_fails_a_build(tmp_path, kind):
         assert code == 0, err
         assert not check_error_lines(err)
     assert set(snapshot(out)) == {"plan.md", "plan.html", "plan.docx"}
+
+
+# --------------------------------------------------------------------------- faults injected at real I/O calls
+
+# Installed as ``sitecustomize`` in a child process (never in this one): an audit
+# hook that turns a real open() or rename into a fault, chosen by the file's name,
+# so the pool, the watcher and the writer meet it exactly where a real one strikes.
+FAULT_HOOK = """
+import os
+import signal
+import sys
+
+_PARENT = os.getpid()  # forked workers inherit it: a worker is a process whose pid differs
+
+
+def _raise(kind, path):
+    if kind == "PermissionError":
+        raise PermissionError(13, "Permission denied", path)
+    if kind == "MemoryError":
+        raise MemoryError()
+    raise ZeroDivisionError("a fault injected by the test")  # stands for a bug in outlookgen
+
+
+def _opened(path):
+    name = os.path.basename(path)
+    if name.startswith("fault-raise-"):
+        _raise(name[len("fault-raise-"):].partition(".")[0], path)
+    if os.getpid() == _PARENT or name.endswith(".killed"):
+        return
+    if name.startswith("fault-kill-"):
+        os.kill(os.getpid(), signal.SIGKILL)  # what the out-of-memory killer does
+    if name.startswith("fault-killonce-") and not os.path.exists(path + ".killed"):
+        os.close(os.open(path + ".killed", os.O_CREAT | os.O_WRONLY))
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _hook(event, args):
+    if event == "open" and args and isinstance(args[0], (str, bytes, os.PathLike)):
+        _opened(os.fsdecode(args[0]))
+    elif event == "os.rename" and os.environ.get("OUTLOOKGEN_FAULT_KILL_AT_RENAME"):
+        if os.fsdecode(args[0]).endswith(".tmp"):
+            os.kill(os.getpid(), signal.SIGKILL)  # killed between writing the temporary files and renaming them
+
+
+sys.addaudithook(_hook)
+"""
+
+
+def fault_env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    """The environment of a child process with FAULT_HOOK installed."""
+    hook = tmp_path / "fault-hook"
+    hook.mkdir(exist_ok=True)
+    (hook / "sitecustomize.py").write_text(FAULT_HOOK, encoding="utf-8")
+    path = os.pathsep.join(filter(None, [str(hook), str(ROOT), os.environ.get("PYTHONPATH")]))
+    return dict(os.environ, PYTHONPATH=path, **extra)
+
+
+def run_outlookgen(args, *, env: dict[str, str], cwd: Path, timeout: int = 240) -> tuple[int, str, str]:
+    """``python -m outlookgen ARGS`` in a child process; a hang fails the test."""
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-m", "outlookgen", *map(str, args)],
+            cwd=cwd,
+            env=env,
+            capture_output=True,
+            timeout=timeout,
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"outlookgen {' '.join(map(str, args))} did not finish in {timeout} s: it hangs")
+    return proc.returncode, proc.stdout.decode("utf-8", "replace"), proc.stderr.decode("utf-8", "replace")
+
+
+# --------------------------------------------------------------------------- a worker process that dies (-j N)
+
+
+@posix_only
+def test_a_worker_killed_by_a_signal_names_its_spec_and_writes_nothing(tmp_path):
+    # Found by these tests: the killed worker broke the process pool, and the build
+    # ended in a BrokenProcessPool traceback that blamed no spec (or every one).
+    specs = tmp_path / "specs"
+    names = ["a.yaml", "b.yaml", "fault-kill-c.yaml", "d.yaml", "e.yaml"]
+    paths = [write_spec(specs, name=name) for name in names]
+    out = tmp_path / "out"
+    env = fault_env(tmp_path)
+    code, _, err = run_outlookgen(["build", *paths, "-o", out, "-f", "md", "-j", "1", "-q"], env=env, cwd=tmp_path)
+    assert code == 0, err  # in one process nothing is killed: the hook spares the parent
+    before = snapshot(out)
+    for path in paths:
+        write_spec(specs, title="Edited outlook", name=path.name)
+    code, _, err = run_outlookgen(["build", *paths, "-o", out, "-f", "md", "-j", "2", "-q"], env=env, cwd=tmp_path)
+    assert code == 1, err
+    culprit = specs / "fault-kill-c.yaml"
+    [line] = check_error_lines(err)  # the culprit only: the specs its death took down were built again
+    assert line.startswith(
+        f"{culprit}:1:1: error: $: the build of this spec was stopped: its process was killed (signal 9, SIGKILL)"
+    ), line
+    assert "out of memory" in line and "ulimit -v" in line, line
+    assert snapshot(out) == before and not temp_files(out)
+
+
+@posix_only
+def test_a_worker_killed_once_costs_a_retry_not_the_build(tmp_path):
+    # A worker the system kills for a reason outside the spec (memory pressure from
+    # the other workers, an operator's kill) takes every unfinished spec down with
+    # the pool: each is built again in a process of its own, and the build succeeds.
+    specs = tmp_path / "specs"
+    paths = [write_spec(specs, name=name) for name in ["a.yaml", "fault-killonce-b.yaml", "c.yaml"]]
+    out = tmp_path / "out"
+    code, _, err = run_outlookgen(
+        ["build", *paths, "-o", out, "-f", "md,html", "-j", "2", "-q"], env=fault_env(tmp_path), cwd=tmp_path
+    )
+    assert code == 0, err
+    assert not check_error_lines(err)
+    assert (specs / "fault-killonce-b.yaml.killed").exists()  # the worker really was killed
+    stems = ["a", "fault-killonce-b", "c"]
+    assert set(snapshot(out)) == {f"{stem}.{fmt}" for stem in stems for fmt in ("md", "html")}
+    expected = tmp_path / "expected"
+    build(paths, BuildOptions(formats=("md", "html"), output_dir=expected, jobs=1))
+    assert snapshot(out) == snapshot(expected)  # the retried spec's outputs are the same bytes
+
+
+# --------------------------------------------------------------------------- errors from the system, not the spec
+
+
+@posix_only
+def test_a_pack_file_that_cannot_be_read_is_an_error_line(tmp_path):
+    # Found by these tests: digesting the pack for the build cache let the
+    # PermissionError out as a traceback.
+    spec = write_spec(tmp_path / "specs")
+    pack = tmp_path / "acme"
+    pack.mkdir()
+    (pack / "pack.yaml").write_text("name: acme\nextends: default\n", encoding="utf-8")
+    (pack / "fault-raise-PermissionError.css").write_text("body {}\n", encoding="utf-8")
+    code, _, err = run_outlookgen(
+        ["build", spec, "-t", pack, "-o", tmp_path / "out", "-q"], env=fault_env(tmp_path), cwd=tmp_path
+    )
+    assert code == 1
+    assert check_error_lines(err) == [
+        f"{pack / 'fault-raise-PermissionError.css'}:1:1: error: $: cannot be read: permission denied"
+    ]
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_template_that_is_not_utf8_is_one_error_line_at_the_template(tmp_path, jobs, cli):
+    # Found by these tests: a pack template saved in another encoding ended in a
+    # UnicodeDecodeError traceback (in this process, or raised from a worker).
+    specs = [write_spec(tmp_path / "specs", name=name) for name in ("a.yaml", "b.yaml")]
+    pack = tmp_path / "acme"
+    (pack / "md").mkdir(parents=True)
+    (pack / "pack.yaml").write_text("name: acme\nextends: default\n", encoding="utf-8")
+    (pack / "md" / "outlook.md.j2").write_bytes(b"# \xff\xfe {{ title }}\n")
+    code, _, err = cli("build", *specs, "-t", pack, "-o", tmp_path / "out", "-f", "md", "-j", jobs, "-q")
+    assert code == 1
+    # located at the template (not blamed on each spec), and said once for both specs
+    assert check_error_lines(err) == [
+        "acme/md/outlook.md.j2:1:1: error: $: not valid UTF-8 (byte 0xff); save it as UTF-8"
+    ]
+    assert not (tmp_path / "out").exists()
+
+
+# --------------------------------------------------------------------------- outputs that are the build's own inputs
+
+
+def _pack_with_reference_docx(folder: Path) -> Path:
+    (folder / "docx").mkdir(parents=True)
+    (folder / "pack.yaml").write_text("name: acme\nextends: default\n", encoding="utf-8")
+    (folder / "docx" / "reference.docx").write_bytes((ROOT / "templates/default/docx/reference.docx").read_bytes())
+    return folder
+
+
+def _input_case(kind: str, tmp_path: Path) -> tuple[list, Path, Path, str]:
+    """(build arguments, the spec named in the error, the input that would be overwritten, the output path shown)."""
+    specs = tmp_path / "specs"
+    spec = write_spec(specs)
+    out = tmp_path / "out"
+    if kind == "another-spec":  # a spec file named notes.md, and notes.yaml built into its folder
+        other = write_spec(specs, name="notes.md")
+        spec = write_spec(tmp_path / "more", name="notes.yaml")
+        return [other, spec, "-o", specs], spec, other, f"{specs / 'notes.md'}"
+    if kind in ("hard-link", "symlink"):  # the spec linked into the output folder under an output's name
+        out.mkdir()
+        link = out / "plan.md"
+        if kind == "hard-link":
+            os.link(spec, link)
+        else:
+            link.symlink_to(spec)
+        return [spec, "-o", out], spec, spec, f"{link}"
+    if kind == "fragment":  # a fragment named like the spec's Markdown output, built beside the spec
+        (tmp_path / ".git").mkdir()
+        fragment = specs / "plan.md"
+        fragment.write_text("x-notes: shared notes\n", encoding="utf-8")
+        spec.write_text(spec.read_text(encoding="utf-8").replace("outlook: 1", "outlook: 1\ninclude: [plan.md]"))
+        return [spec], spec, fragment, f"{fragment}"
+    if kind == "changes-since":  # the older version kept under the name of an output
+        old = write_spec(out, title="Old outlook", name="plan.html")
+        return [spec, "--changes-since", old, "-o", out], spec, old, f"{old}"
+    assert kind == "pack-file"  # reference.yaml built into the pack's docx/ folder
+    pack = _pack_with_reference_docx(tmp_path / "acme")
+    spec = write_spec(specs, name="reference.yaml")
+    target = pack / "docx" / "reference.docx"
+    return [spec, "-t", pack, "-o", pack / "docx"], spec, target, f"{target}"
+
+
+INPUT_KINDS = {
+    "another-spec": "the spec",
+    "hard-link": "the spec",
+    "symlink": "the spec",
+    "fragment": "the included file",
+    "changes-since": "the --changes-since file",
+    "pack-file": "the template pack file",
+}
+
+
+@posix_only
+@pytest.mark.parametrize("kind", INPUT_KINDS)
+def test_an_output_that_is_one_of_the_builds_inputs_is_refused(tmp_path, kind, cli):
+    # Found by these tests: the build replaced the input with a document (or, for a
+    # link, replaced the link) and said nothing.
+    args, spec, victim, shown = _input_case(kind, tmp_path)
+    original = victim.read_bytes()
+    every_file = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file() and "cache" not in p.parts}
+    code, _, err = cli("build", *args, "-q")
+    assert code == 1, err
+    lines = check_error_lines(err)
+    real = os.path.realpath(victim)
+    assert any(
+        line.startswith(f"{spec}:1:1: error: $: would write {shown}, which is {INPUT_KINDS[kind]} ")
+        and (str(victim) in line or real in line)
+        for line in lines
+    ), lines
+    assert victim.read_bytes() == original
+    assert {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file() and "cache" not in p.parts} == every_file
+    assert not temp_files(tmp_path)
+
+
+# --------------------------------------------------------------------------- temporary files of a killed build
+
+
+@posix_only
+@pytest.mark.parametrize("next_build", ["rebuilds", "finds-everything-up-to-date"])
+def test_temporary_files_of_a_killed_build_are_removed_by_the_next_build(tmp_path, next_build):
+    spec = write_spec(tmp_path / "specs")
+    out = tmp_path / "out"
+    args = ["build", spec, "-o", out, "-q"]
+    env = fault_env(tmp_path)
+    assert run_outlookgen(args, env=env, cwd=tmp_path)[0] == 0
+    before = snapshot(out)
+    write_spec(tmp_path / "specs", title="Edited outlook")
+    killed = dict(env, OUTLOOKGEN_FAULT_KILL_AT_RENAME="1")
+    code, _, err = run_outlookgen([*args, "--force"], env=killed, cwd=tmp_path)
+    assert code == -9, err  # SIGKILL after every temporary file was written, before the first rename
+    leftovers = temp_files(out)
+    assert sorted(p.name.split(".tmp")[0][:-9] for p in leftovers) == [".plan.docx", ".plan.html", ".plan.md"]
+    assert documents(out) == before
+    if next_build == "finds-everything-up-to-date":
+        write_spec(tmp_path / "specs")  # the spec as it was: every output is current
+    hour_ago = time.time() - 3600
+    for path in leftovers:
+        os.utime(path, (hour_ago, hour_ago))
+    # What must stay: a temporary file as fresh as a build running right now would
+    # have, and old files that only look like ours.
+    victim = tmp_path / "victim"
+    victim.write_text("VICTIM", encoding="utf-8")
+    fresh = out / ".plan.md.fresh123.tmp"
+    keep = {
+        fresh: "file",
+        out / ".plan.md.ABCDEFGH.tmp": "file",  # not mkstemp's alphabet
+        out / ".plan.md.abc.tmp": "file",  # not its length
+        out / ".notes.txt.abcdefgh.tmp": "file",  # not an output of this build
+        out / ".plan.html.symlink_.tmp": "symlink",  # not a regular file
+        out / ".plan.docx.folder__.tmp": "folder",
+    }
+    for path, what in keep.items():
+        if what == "file":
+            path.write_text("x", encoding="utf-8")
+        elif what == "symlink":
+            path.symlink_to(victim)
+        else:
+            path.mkdir()
+        if path != fresh:
+            os.utime(path, (hour_ago, hour_ago), follow_symlinks=False)
+    code, _, err = run_outlookgen(args, env=env, cwd=tmp_path)
+    assert code == 0, err
+    assert not [p for p in leftovers if os.path.lexists(p)], "the killed build's temporary files are still there"
+    assert all(os.path.lexists(p) for p in keep), [p.name for p in keep if not os.path.lexists(p)]
+    assert victim.read_text(encoding="utf-8") == "VICTIM"
+    if next_build == "finds-everything-up-to-date":
+        assert documents(out) == before  # nothing was rebuilt, yet the leftovers are gone
+    else:
+        assert set(documents(out)) == set(before) and documents(out) != before

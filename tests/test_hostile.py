@@ -308,6 +308,67 @@ GENERATORS = {
 }
 
 
+def _secret_spec_outside(work: Path) -> Path:
+    """A valid spec outside the project (work/, marked by .git) whose title is the secret."""
+    (work / ".git").mkdir(exist_ok=True)
+    secret = work.parent / "outside" / "plan.yaml"
+    secret.write_text(_minimal([("title: Minimal outlook", f"title: {SECRET}")]), encoding="utf-8")
+    return secret
+
+
+def path_symlink_out_of_the_project(work: Path) -> Path:
+    spec = work / "plan.yaml"
+    spec.symlink_to(_secret_spec_outside(work))
+    return spec
+
+
+def path_folder_symlink_out_of_the_project(work: Path) -> Path:
+    _secret_spec_outside(work)
+    (work / "specs").symlink_to(work.parent / "outside", target_is_directory=True)
+    return work / "specs" / "plan.yaml"
+
+
+def path_name_longer_than_name_max(work: Path) -> Path:
+    return work / ("n" * 300 + ".yaml")
+
+
+def path_folder_of_symlink_loops(work: Path) -> Path:
+    """One spec among links to '..', to '/', and 200 links each to its folder and to the spec itself."""
+    specs = work / "specs"
+    (specs / "many").mkdir(parents=True)
+    (specs / "plan.yaml").write_text(_minimal(), encoding="utf-8")
+    (specs / "up").symlink_to("..", target_is_directory=True)
+    (specs / "root").symlink_to("/", target_is_directory=True)
+    for i in range(200):
+        (specs / "many" / f"d{i}").symlink_to("..", target_is_directory=True)
+        (specs / "many" / f"f{i}.yaml").symlink_to("../plan.yaml")
+    return specs
+
+
+# `path:` kinds of the issue 12 cases (paths and dates); each returns the spec argument.
+PATH_KINDS = {
+    "symlink-out-of-the-project": path_symlink_out_of_the_project,
+    "folder-symlink-out-of-the-project": path_folder_symlink_out_of_the_project,
+    "name-longer-than-name-max": path_name_longer_than_name_max,
+    "folder-of-symlink-loops": path_folder_of_symlink_loops,
+}
+
+
+def path_project_with_a_spec_past_the_cpu_limit(work: Path) -> Path:
+    """A project that builds two specs at once (outlookgen.yaml: jobs: 2): a small one, and one whose
+    1.2 MB of emphasis needs several seconds of CPU, so its worker process meets the case's CPU limit."""
+    (work / "outlookgen.yaml").write_text("jobs: 2\n", encoding="utf-8")
+    specs = work / "specs"
+    specs.mkdir()
+    (specs / "small.yaml").write_text(_minimal(), encoding="utf-8")
+    (specs / "heavy.yaml").write_bytes(gen_dense_markup({}, work, count=300_000))
+    return specs
+
+
+# `path:` kinds of the issue 12 build and runtime fault cases.
+PATH_KINDS["project-with-a-spec-past-the-cpu-limit"] = path_project_with_a_spec_past_the_cpu_limit
+
+
 def _spec_path(kind: str, work: Path) -> Path:
     """A spec argument that is not a plain file."""
     spec = work / "spec.yaml"
@@ -325,6 +386,8 @@ def _spec_path(kind: str, work: Path) -> Path:
         spec.mkdir()
         (spec / "plan.yaml").write_text(_minimal(), encoding="utf-8")
         os.mkfifo(spec / "blocked.yaml")
+    elif kind in PATH_KINDS:
+        spec = PATH_KINDS[kind](work)
     else:
         assert kind == "missing", kind
     return spec
@@ -341,6 +404,8 @@ def prepare(case: dict, tmp_path: Path) -> tuple[Path, Path]:
         "@SENTINEL@": str(tmp_path / "SENTINEL"),
         "@OUTSIDE_DIR@": str(outside),
         "@OUTSIDE@": str(outside / "secret.yaml"),
+        "@NAME_MAX_PLUS@": "n" * 256,  # one byte past NAME_MAX
+        "@PATH_MAX_PLUS@": "/".join(["p" * 200] * 21),  # past PATH_MAX (4096), each name within NAME_MAX
     }
 
     def fill(text: str) -> str:
@@ -504,7 +569,19 @@ def check_md_tables_keep_columns(case, built: Built, formats, _=None):
         assert len(set(counts)) == 1, f"a table row has a different number of cells: {rows[0][:80]} {counts}"
 
 
+def check_docx_dates(case, built: Built, formats, expected):
+    """The Word file's created/modified core properties and its zip entries' timestamp."""
+    core = etree.fromstring(built.docx["docProps/core.xml"])
+    for name in ("created", "modified"):
+        found = core.find("{http://purl.org/dc/terms/}" + name)
+        assert found is not None and found.text == expected["created"], (name, found is not None and found.text)
+    with zipfile.ZipFile(built.files["docx"]) as archive:
+        stamps = {"{:04d}-{:02d}-{:02d} {:02d}:{:02d}:{:02d}".format(*i.date_time) for i in archive.infolist()}
+    assert stamps == {expected["zip"]}, stamps
+
+
 CHECKS = {
+    "docx-dates": check_docx_dates,
     "literal": check_literal,
     "absent": check_absent,
     "literal-huge": check_literal_huge,

@@ -827,7 +827,14 @@ def test_cmark_gfm_reads_hostile_markdown_as_text():
 
 @pytest.mark.parametrize(
     "text",
-    ["Lead *sponsor", "**bold** and *it*", "a `code` [l](https://x.y/a_(b))", "back\\slash *", "``a`b``", "*a* **b *c***"],
+    [
+        "Lead *sponsor",
+        "**bold** and *it*",
+        "a `code` [l](https://x.y/a_(b))",
+        "back\\slash *",
+        "``a`b``",
+        "*a* **b *c***",
+    ],
 )
 def test_canonical_keeps_the_meaning_and_closes_every_marker(text):
     from outlookgen.render.markup import canonical

@@ -7,6 +7,7 @@ import shutil
 
 import pytest
 from conftest import ROOT
+from test_paths_dates import run
 
 MINIMAL = ROOT / "tests" / "specs" / "valid" / "minimal.yaml"
 
@@ -92,3 +93,39 @@ def test_github_annotations_in_actions(project, cli, monkeypatch):
     assert code == 1
     assert "specs/alpha.yaml:19:12: error: objectives[0].owner: unknown role 'PMX'" in err
     assert out.startswith("::error file=specs/alpha.yaml,line=19,col=12,title=objectives[0].owner::unknown role 'PMX'")
+
+
+def test_spec_globs_do_not_follow_symlinked_folders_into_loops_or_fan_out(project):
+    plans = project / "specs" / "team"
+    (plans / "up").symlink_to("..", target_is_directory=True)
+    (plans / "root").symlink_to("/", target_is_directory=True)
+    (project / "many").mkdir()
+    for i in range(1000):
+        (project / "many" / f"d{i}").symlink_to("../specs", target_is_directory=True)
+        (project / "many" / f"f{i}.yaml").symlink_to("../specs/alpha.yaml")
+    (project / "outlookgen.yaml").write_text(
+        "specs: ['specs/**/*.yaml', 'many/*/*.yaml', 'many/*.yaml']\n", encoding="utf-8"
+    )
+    proc = run("validate", cwd=project)  # a child with a timeout: the glob used to walk the whole disk
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stdout == "specs/alpha.yaml: valid\nspecs/team/beta.yaml: valid\n"
+
+
+def test_the_project_folder_name_is_not_read_as_a_glob(tmp_path, cli):
+    project = tmp_path / "[draft] plans"
+    (project / "specs").mkdir(parents=True)
+    shutil.copy(MINIMAL, project / "specs" / "alpha.yaml")
+    (project / "outlookgen.yaml").write_text("specs: ['specs/*.yaml']\nformats: [md]\n", encoding="utf-8")
+    code, out, err = cli("validate", cwd=project)
+    assert (code, out, err) == (0, "specs/alpha.yaml: valid\n", "")
+
+
+def test_a_working_folder_near_path_max_is_no_traceback(tmp_path):
+    deep = tmp_path.joinpath(*["x" * 200] * ((3900 - len(str(tmp_path))) // 201))
+    deep.mkdir(parents=True)
+    deep = deep / ("y" * (4090 - len(str(deep)) - 1))  # outlookgen.yaml beside it is past PATH_MAX
+    deep.mkdir()
+    proc = run("validate", cwd=deep)
+    assert (proc.returncode, proc.stdout) == (2, "")
+    assert "Traceback" not in proc.stderr
+    assert "no SPEC given and no outlookgen.yaml" in proc.stderr

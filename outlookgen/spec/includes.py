@@ -10,11 +10,16 @@ The merge rule (documented in docs/spec-format.md):
 
 Fragments are untrusted like specs: they load through the same loader and
 limits, must stay inside the project folder (symlinks resolved), may include
-further fragments, and a cycle is named.
+further fragments, and a cycle is named. The spec itself must stay inside its
+project too: a symlink planted in a project cannot make it read a spec from
+elsewhere.
 """
 
 from __future__ import annotations
 
+import errno
+import os
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -23,16 +28,76 @@ from outlookgen.spec.loader import Limits, LoadedSpec, load_spec
 
 MAX_FRAGMENTS = 64  # include files per spec, all levels together
 _PROJECT_MARKERS = ("outlookgen.yaml", "outlookgen.yml", ".git")
+# Longer than any path the file system takes (Linux PATH_MAX): refused before
+# resolving, so a megabyte-long entry costs nothing.
+_MAX_PATH_BYTES = 4096
 
 
 def project_root(spec_path: Path) -> Path:
-    """The folder includes must stay in: the nearest one above the spec holding
-    outlookgen.yaml or a .git folder, else the spec's own folder."""
-    start = spec_path.resolve().parent
+    """The project folder of a spec, symlinks resolved: the nearest folder at or above the one the
+    spec is named in that holds outlookgen.yaml, a pyproject.toml with [tool.outlookgen], or .git;
+    else the spec's own folder.
+
+    The search starts where the spec is *named*, not where a symlink leads, so
+    a link planted in a project cannot make another folder the project.
+    """
+    start = Path(os.path.abspath(spec_path)).parent
     for folder in (start, *start.parents):
-        if any((folder / marker).exists() for marker in _PROJECT_MARKERS):
-            return folder
-    return start
+        if _is_project_folder(folder):
+            return _real(folder)
+    return _real(start)
+
+
+def _is_project_folder(folder: Path) -> bool:
+    from outlookgen.config import has_tool_table
+
+    if any(_exists(folder / marker) for marker in _PROJECT_MARKERS):
+        return True
+    pyproject = folder / "pyproject.toml"
+    return _is_regular(pyproject) and has_tool_table(pyproject)
+
+
+def _exists(path: Path) -> bool:
+    """Path.exists() that answers False where the file system cannot say (no permission, a name too long)."""
+    try:
+        os.stat(path)
+    except (OSError, ValueError):
+        return False
+    return True
+
+
+def _is_regular(path: Path) -> bool:
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except (OSError, ValueError):
+        return False
+
+
+def _real(path: Path) -> Path:
+    """``path`` with every symlink that resolves followed (never raises for a loop or a missing file)."""
+    return Path(os.path.realpath(path))
+
+
+def refuse_escaping_spec(path: Path, *, name: str | None = None, root: Path | None = None) -> None:
+    """SpecError when the spec at ``path`` (as named) is reached through a symlink that leads out of its
+    project folder (``root``, else :func:`project_root`); ``name`` is its name in the error line.
+
+    The same rule as for fragments: a spec named where it really is (even
+    ``../other/plan.yaml``) is always inside its own project; only a symlink —
+    the file or a folder on the way — can lead out, and that is refused.
+    Needs no more than ``stat`` and ``realpath``: it may run before the spec is read.
+    """
+    try:
+        root = _real(root) if root is not None else project_root(path)
+        inside = _real(path).is_relative_to(root)
+    except ValueError:
+        return  # a name the file system cannot take: the loader refuses it
+    if not inside:
+        message = (
+            f"reached through a symlink that leads outside the project folder {root}; "
+            "a spec, like the fragments it includes, must stay inside it"
+        )
+        raise SpecError(diagnostics=[Diagnostic(name or str(path), 1, 1, "$", message)])
 
 
 class CompositeSource:
@@ -70,11 +135,17 @@ class CompositeSource:
 def resolve_includes(
     spec: LoadedSpec, path: Path, *, root: Path | None = None, limits: Limits | None = None
 ) -> LoadedSpec:
-    """The spec with its ``include:`` fragments merged in (the spec itself when it includes nothing)."""
+    """The spec with its ``include:`` fragments merged in (the spec itself when it includes nothing).
+
+    ``path`` is the spec's path as it was named; SpecError when a symlink leads it out of its project.
+    """
+    root = _real(root) if root is not None else project_root(path)
+    refuse_escaping_spec(path, name=spec.file, root=root)
     if not _include_list(spec.data):
         return spec
-    state = _State(root=(root or project_root(path)).resolve(), limits=limits or Limits())
-    return _resolve(spec, path.resolve(), state, chain=(path.resolve(),))
+    state = _State(root=root, limits=limits or Limits())
+    real = _real(path)
+    return _resolve(spec, real, state, chain=(real,))
 
 
 class _State:
@@ -104,16 +175,15 @@ def _resolve(spec: LoadedSpec, path: Path, state: _State, chain: tuple[Path, ...
     files: list[str] = []
     for index, entry in _include_list(spec.data):
         at = ("include", index)
-        target = (path.parent / entry).resolve()
-        if not target.is_relative_to(state.root):
-            fail(at, f"'{entry}' is outside the project folder {state.root}; fragments must stay inside it")
+        if at in spec.reported:
+            continue  # the loader refused the text itself (a NUL, a lone surrogate): one error is enough
+        target = _fragment_file(path.parent, entry, state.root)
+        if isinstance(target, str):
+            fail(at, target)
             continue
         if target in chain:
             names = " → ".join(p.name for p in (*chain[chain.index(target) :], target))
             fail(at, f"include cycle: {names}")
-            continue
-        if not target.is_file():
-            fail(at, f"included file '{entry}' not found" if not target.exists() else f"'{entry}' is not a file")
             continue
         state.loaded += 1
         if state.loaded > MAX_FRAGMENTS:
@@ -146,6 +216,47 @@ def _resolve(spec: LoadedSpec, path: Path, state: _State, chain: tuple[Path, ...
         frozenset(reported),
         tuple(dict.fromkeys(files)),
     )
+
+
+def _fragment_file(folder: Path, entry: str, root: Path) -> Path | str:
+    """The real path of the regular file an include entry names, or why it cannot be included.
+
+    Every answer comes from ``stat`` and ``realpath``, never from opening the
+    file, and every way the file system can refuse a name — too long, a
+    symlink loop, no permission, a NUL — is a message, never an exception.
+    """
+    candidate = folder / entry
+    try:
+        if len(os.fsencode(candidate)) > _MAX_PATH_BYTES:
+            return f"'{entry}' cannot be read: the path is too long for the file system"
+        loose = _real(candidate)  # symlinks followed as far as they resolve
+    except ValueError:  # a NUL, or a lone surrogate the file system cannot encode
+        return f"'{entry}' is not a usable file name"
+    if not loose.is_relative_to(root):
+        return f"'{entry}' is outside the project folder {root}; fragments must stay inside it"
+    try:
+        target = Path(os.path.realpath(candidate, strict=True))
+        mode = os.stat(target).st_mode
+    except (FileNotFoundError, NotADirectoryError):
+        return f"included file '{entry}' not found"
+    except OSError as exc:
+        return f"'{entry}' cannot be read: {_os_reason(exc)}"
+    if not target.is_relative_to(root):  # the links changed between the two looks
+        return f"'{entry}' is outside the project folder {root}; fragments must stay inside it"
+    if not stat.S_ISREG(mode):
+        return f"'{entry}' is not a file"  # a folder, a FIFO, a device: never opened
+    return target
+
+
+_OS_REASONS = {
+    errno.ELOOP: "its symlinks form a loop",
+    errno.ENAMETOOLONG: "the name is too long for the file system",
+    errno.EACCES: "permission denied",
+}
+
+
+def _os_reason(exc: OSError) -> str:
+    return _OS_REASONS.get(exc.errno or 0) or exc.strerror or type(exc).__name__
 
 
 def _display_name(parent_display: str, parent: Path, target: Path, entry: str) -> str:

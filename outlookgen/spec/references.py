@@ -135,6 +135,7 @@ def reference_problems(spec: LoadedSpec) -> list[Diagnostic]:
     _check_references(data, entries, report)
     _check_timing(data, report)
     _check_cycles_and_horizon(data, entries, report)
+    _check_document_date(data, report)
     return problems
 
 
@@ -281,6 +282,29 @@ def _check_calendar(data: dict, end: int, report) -> None:
     days = 1 if roadmap.get("unit") == "day" else 7
     if (date.max - start).days < units * days:
         report(("roadmap", "start"), "the plan would end after the year 9999; choose an earlier start")
+
+
+# meta.date becomes the Word file's created/modified dates, and Word keeps those
+# as Windows FILETIMEs, which start in 1601. (Zip entry times are clamped to
+# 1980-2107 instead: no one reads them.)
+FIRST_DOCUMENT_DATE = date(1601, 1, 1)
+
+
+def _check_document_date(data: dict, report) -> None:
+    """meta.date must be a day every output format can carry."""
+    meta = data.get("meta")
+    if not isinstance(meta, dict) or not isinstance(meta.get("date"), str):
+        return
+    try:
+        day = date.fromisoformat(meta["date"])
+    except ValueError:
+        return  # the schema check reports a malformed date
+    if day < FIRST_DOCUMENT_DATE:
+        report(
+            ("meta", "date"),
+            f"{day.isoformat()} is before {FIRST_DOCUMENT_DATE.isoformat()}, the first date a Word file "
+            "can carry as its created date; check the year",
+        )
 
 
 def _within_limit(value: Any) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from outlookgen.errors import Diagnostic, SpecError
-from outlookgen.spec.includes import resolve_includes
+from outlookgen.spec.includes import project_root, refuse_escaping_spec, resolve_includes
 from outlookgen.spec.loader import Limits, LoadedSpec, load_spec
 from outlookgen.spec.references import reference_problems
 from outlookgen.spec.schema_check import schema_problems
@@ -22,8 +22,13 @@ def validate(spec: LoadedSpec) -> list[Diagnostic]:
 def load_resolved(path: str | Path, *, name: str | None = None, limits: Limits | None = None) -> LoadedSpec:
     """Load one spec file with its ``include:`` fragments merged in (fatal read errors raise SpecError)."""
     limits = limits or Limits()
+    path = Path(path)
+    root = project_root(path)
+    # Before the read: a file outside the project must not be read at all, so
+    # not even a syntax error in it can quote its lines back.
+    refuse_escaping_spec(path, name=name or str(path), root=root)
     spec = load_spec(path, name=name, limits=limits)
-    return resolve_includes(spec, Path(path), limits=limits)
+    return resolve_includes(spec, path, root=root, limits=limits)
 
 
 def load_valid(path: str | Path, *, name: str | None = None, limits: Limits | None = None) -> LoadedSpec:

@@ -9,7 +9,10 @@ from datetime import datetime
 
 # Where OPC readers look first; the rest follows in name order.
 _FIRST = ("[Content_Types].xml", "_rels/.rels")
-_EPOCH_1980 = (1980, 1, 1, 0, 0, 0)
+# A zip entry's MS-DOS timestamp holds the years 1980 to 2107 (7 bits from 1980),
+# in steps of two seconds.
+_ZIP_FIRST = (1980, 1, 1, 0, 0, 0)
+_ZIP_LAST = (2107, 12, 31, 23, 59, 58)
 
 
 def entry_order(names: Iterable[str]) -> list[str]:
@@ -20,10 +23,17 @@ def entry_order(names: Iterable[str]) -> list[str]:
 
 
 def zip_time(when: datetime | None) -> tuple[int, int, int, int, int, int]:
-    """A zip entry timestamp (zip cannot store times before 1980; it has no time zone)."""
-    if when is None or when.year < 1980:
-        return _EPOCH_1980
-    return (when.year, when.month, when.day, when.hour, when.minute, when.second - when.second % 2)
+    """A zip entry timestamp: ``when`` clamped into the years zip can store (it has no time zone).
+
+    Nothing reads a .docx's entry times — Word shows the core properties,
+    which keep the real date — so a document dated before 1980 or after 2107
+    gets the nearest time zip can hold, as reproducible-builds.org advises for
+    zip, instead of failing.
+    """
+    if when is None:
+        return _ZIP_FIRST
+    stamp = (when.year, when.month, when.day, when.hour, when.minute, when.second - when.second % 2)
+    return min(max(stamp, _ZIP_FIRST), _ZIP_LAST)
 
 
 def write_zip(parts: Mapping[str, bytes], when: datetime | None = None) -> bytes:
