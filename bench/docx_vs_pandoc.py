@@ -42,14 +42,15 @@ def median_of(func, repeat: int) -> float:
 
 def docx_build(spec: Path, out: Path) -> None:
     """One spec to one .docx, as ``build`` does it for each spec (without the incremental manifest)."""
-    from outlookgen import writer
     from outlookgen.model import build_outlook
+    from outlookgen.output import files as writer
     from outlookgen.packs import resolve_pack
-    from outlookgen.render.docx import render_docx
+    from outlookgen.render import docx
+    from outlookgen.render.context import prepare
     from outlookgen.spec.validate import load_valid
 
     outlook = build_outlook(load_valid(spec).data)
-    data = render_docx(outlook, resolve_pack(None), outlook.meta.locale)
+    data = docx.render(prepare(outlook, resolve_pack(None), outlook.meta.locale))
     writer.commit({out / (spec.stem + ".docx"): data})
 
 

@@ -4,7 +4,7 @@
     python bench/fuzz.py --engine hypothesis --seconds 60 --findings fuzz-findings
     python bench/fuzz.py --engine atheris --runs 5000   # pip install atheris
 
-Every input is a spec file run through ``outlookgen.build.build_spec``, the
+Every input is a spec file run through ``outlookgen.project.pipeline.build_spec``, the
 function a build runs for each spec. An input may end in one of two ways:
 documents in every format, or problems (located diagnostics, one line each).
 Anything else is a *finding*, saved with its input in the findings folder:
@@ -309,7 +309,7 @@ class Finding(Exception):
 
 def pipeline(spec_bytes: bytes, folder: Path) -> str:
     """Run one spec through build_spec; 'built' or 'refused', or raise (Finding or whatever escaped)."""
-    from outlookgen.build import BuildOptions, build_spec
+    from outlookgen.project.pipeline import BuildOptions, build_spec
 
     path = folder / "fuzz.yaml"
     path.write_bytes(spec_bytes)
@@ -446,9 +446,9 @@ def run_hypothesis(seconds: float, limits: Limits, findings_dir: Path, max_runs:
     from hypothesis import HealthCheck, Phase, given, settings
     from hypothesis import strategies as st
 
-    import outlookgen.build as build_module
+    from outlookgen.project import workers
 
-    build_module._warm_up(FORMATS)  # children fork with the renderers imported
+    workers.warm_up(FORMATS)  # children fork with the renderers imported
     seeds()  # and the seeds read
     report = Report("hypothesis")
     started = time.monotonic()
@@ -544,9 +544,9 @@ def _atheris_child(argv: list[str]) -> None:
     memory_mb, corpus, flags = int(argv[0]), argv[1], argv[2:]
     _limit_self(Limits(memory_mb=memory_mb, cpu_seconds=10**6))
     with atheris.instrument_imports(include=["outlookgen"]):
-        import outlookgen.build as build_module
+        from outlookgen.project import workers
 
-        build_module._warm_up(FORMATS)
+        workers.warm_up(FORMATS)
     folder = Path(tempfile.mkdtemp(prefix="outlookgen-fuzz-"))
     seeds()
 

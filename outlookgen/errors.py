@@ -36,7 +36,7 @@ def format_path(path: Sequence[PathPart]) -> str:
 class Diagnostic:
     """One problem, located in a file; sorting orders by file, then position.
 
-    This is data: reporters (``outlookgen.report``) decide how it is shown.
+    This is data: reporters (``outlookgen.output.reporters``) decide how it is shown.
     ``line`` and ``column`` are 1-based.
     """
 

@@ -12,17 +12,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from outlookgen.build import BuildOptions, build  # noqa: E402
+from outlookgen.project.build import BuildOptions, build  # noqa: E402
 
 GOLDEN = ROOT / "tests" / "golden"
 FORMATS = ("md", "html")
 
 
 def write_docx_dumps(samples: list[Path]) -> None:
-    """Word output is compared as text: tests/golden/<sample>.docx.txt (see outlookgen.render.docx.dump)."""
+    """Word output is compared as text: tests/golden/<sample>.docx.txt (see tools.docx_dump)."""
     import tempfile
 
-    from outlookgen.render.docx.dump import dump
+    from tools.docx_dump import dump
 
     with tempfile.TemporaryDirectory() as tmp:
         result = build(samples, BuildOptions(formats=("docx",), output_dir=Path(tmp)))

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import re
 import subprocess
+from types import SimpleNamespace
 
 import pytest
 from conftest import ROOT, SAMPLES, require_tool
 
-from outlookgen.diff import compare
 from outlookgen.model import build_outlook
+from outlookgen.model.compare import Delta, compare
 from outlookgen.packs import resolve_pack
+from outlookgen.render.changes import report_context
 from outlookgen.spec.validate import load_valid
 
 VERSIONS = ROOT / "tests" / "data" / "versions"
@@ -19,8 +21,12 @@ ERP_OLD, ERP_NEW = VERSIONS / "erp-manufacturing.zh-CN.v1.1.yaml", SAMPLES / "er
 
 
 def report(old, new, locale="en"):
+    """The change report as a reader sees it: each change worded in the locale."""
     labels = resolve_pack().labels(locale)
-    return compare(build_outlook(load_valid(old).data), build_outlook(load_valid(new).data), labels)
+    typed = compare(build_outlook(load_valid(old).data), build_outlook(load_valid(new).data))
+    worded = report_context(typed, labels)
+    rows = [SimpleNamespace(**row) for section in worded["sections"] for row in section["changes"]]
+    return SimpleNamespace(changes=rows, typed=typed)
 
 
 def find(rep, section, ident, field=""):
@@ -37,6 +43,9 @@ def test_bi_changes_are_all_found():
         "W15–W18 (11 May 2026 – 7 Jun 2026)",
         "+1 week / +7 days",
     )
+    # the model's difference is typed (the task itself, a signed delta); only the report words it
+    [typed] = [c for c in rep.typed.changes if c.id == "t.rollout-build" and c.field == "schedule"]
+    assert typed.delta == Delta(units=1, days=7) and typed.new.id == "t.rollout-build"
     [owner] = find(rep, "tasks", "t.retire", "owner")
     assert (owner.old, owner.new) == ("Project manager — Marcus Lee", "Finance key user (FP&A manager) — Laura Chen")
     assert [c.kind for c in find(rep, "tasks", "t.vendor-select")] == ["removed"]

@@ -13,8 +13,8 @@ import subprocess
 import pytest
 from conftest import ROOT, SAMPLE_FILES, require_tool
 
-from outlookgen.build import BuildOptions, build
 from outlookgen.model import build_outlook
+from outlookgen.project.build import BuildOptions, build
 from outlookgen.render.markup import parse_inline, plain_text
 from outlookgen.spec.validate import load_valid
 

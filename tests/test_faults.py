@@ -10,6 +10,7 @@ run in a child process with a timeout, see test_hostile.run_limited).
 from __future__ import annotations
 
 import errno
+import importlib
 import json
 import os
 import stat
@@ -23,10 +24,11 @@ import pytest
 from conftest import ROOT
 from test_hostile import check_error_lines, run_limited
 
-from outlookgen import build as build_module
-from outlookgen import manifest
-from outlookgen.build import BuildOptions, build
 from outlookgen.errors import OutputError, SpecError, TemplateError
+from outlookgen.project import cache as manifest
+from outlookgen.project.build import BuildOptions, build
+from outlookgen.render import html as html_renderer
+from outlookgen.render import registry
 
 MINIMAL = ROOT / "tests" / "specs" / "valid" / "minimal.yaml"
 FORMATS = ("md", "html", "docx")
@@ -82,10 +84,11 @@ def test_failure_rendering_the_second_of_three_formats_keeps_every_earlier_outpu
         raise error
 
     for fmt in FORMATS:
-        real = build_module.RENDERERS[fmt]
-        monkeypatch.setitem(
-            build_module.RENDERERS,
-            fmt,
+        module = importlib.import_module(registry.FORMATS[fmt].module)
+        real = module.render
+        monkeypatch.setattr(
+            module,
+            "render",
             fail if fmt == "html" else (lambda *a, _real=real, _fmt=fmt, **k: rendered.append(_fmt) or _real(*a, **k)),
         )
     expected = SpecError if isinstance(error, TemplateError) else type(error)
@@ -102,7 +105,7 @@ def test_failure_in_a_renderer_is_an_error_line_from_the_command_line(built, mon
     def fail(*args, **kwargs):
         raise TemplateError("html/outlook.html.j2 broke")
 
-    monkeypatch.setitem(build_module.RENDERERS, "html", fail)
+    monkeypatch.setattr(html_renderer, "render", fail)
     code, _, err = cli("build", spec, "-o", out, "-f", "md,html,docx")
     assert code == 1
     assert check_error_lines(err) == [f"{spec}:1:1: error: $: html/outlook.html.j2 broke"]
@@ -113,14 +116,14 @@ def test_one_spec_failing_in_a_worker_process_writes_nothing_for_any_spec(tmp_pa
     good = write_spec(tmp_path / "a", title="Good outlook")
     bad = write_spec(tmp_path / "b", title="Bad outlook", name="bad.yaml")
     out = tmp_path / "out"
-    real = build_module.RENDERERS["html"]
+    real = html_renderer.render
 
-    def fail_for_bad(outlook, *args, **kwargs):
-        if outlook.meta.title == "Bad outlook":
+    def fail_for_bad(doc):
+        if doc.outlook.meta.title == "Bad outlook":
             raise RuntimeError("a bug in a renderer")
-        return real(outlook, *args, **kwargs)
+        return real(doc)
 
-    monkeypatch.setitem(build_module.RENDERERS, "html", fail_for_bad)  # forked workers inherit it
+    monkeypatch.setattr(html_renderer, "render", fail_for_bad)  # forked workers inherit it
     with pytest.raises(RuntimeError):
         build([good, bad], BuildOptions(formats=FORMATS, output_dir=out, jobs=2))
     assert not out.exists() or not any(out.iterdir())
@@ -138,7 +141,7 @@ def test_failure_writing_an_output_writes_none_of_them(built, monkeypatch, call)
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
         return real(*args, **kwargs)
 
-    monkeypatch.setattr("outlookgen.writer.tempfile.mkstemp", mkstemp)
+    monkeypatch.setattr("outlookgen.output.files.tempfile.mkstemp", mkstemp)
     with pytest.raises(OutputError) as info:
         build([spec], BuildOptions(formats=FORMATS, output_dir=out, jobs=1))
     name = ("plan.md", "plan.html", "plan.docx")[call - 1]
@@ -159,7 +162,7 @@ def test_failure_at_rename_time_leaves_whole_files_and_no_temporary_file(built, 
             raise OSError(errno.EIO, os.strerror(errno.EIO))
         return real(src, dst)
 
-    monkeypatch.setattr("outlookgen.writer.os.replace", replace)
+    monkeypatch.setattr("outlookgen.output.files.os.replace", replace)
     with pytest.raises(OutputError, match=r"cannot write .*plan\.html: Input/output error"):
         build([spec], BuildOptions(formats=FORMATS, output_dir=out, jobs=1))
     after = snapshot(out)
@@ -176,7 +179,7 @@ def test_an_interrupted_write_leaves_no_temporary_file(built, monkeypatch):
     def interrupt(src, dst):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("outlookgen.writer.os.replace", interrupt)
+    monkeypatch.setattr("outlookgen.output.files.os.replace", interrupt)
     with pytest.raises(KeyboardInterrupt):
         build([spec], BuildOptions(formats=FORMATS, output_dir=out, jobs=1))
     assert snapshot(out) == before and not temp_files(out)
@@ -202,7 +205,7 @@ def test_a_folder_at_an_output_path_is_refused_before_anything_is_written(built,
 _LOOP = """
 import sys
 from pathlib import Path
-from outlookgen.build import BuildOptions, build
+from outlookgen.project.build import BuildOptions, build
 spec, out, go, rounds = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]), int(sys.argv[4])
 while not go.exists():
     pass

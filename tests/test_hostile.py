@@ -527,7 +527,8 @@ def check_md_structure_like_benign(case, built: Built, formats, _=None):
     """The hostile document has exactly the blocks of one whose text fields hold plain words."""
     from outlookgen.model import build_outlook
     from outlookgen.packs import resolve_pack
-    from outlookgen.render.markdown import render_markdown
+    from outlookgen.render.context import prepare
+    from outlookgen.render.markdown import markdown
     from outlookgen.spec.loader import load_text
     from outlookgen.spec.validate import validate
 
@@ -535,7 +536,7 @@ def check_md_structure_like_benign(case, built: Built, formats, _=None):
     spec = load_text(text, "benign.yaml")
     assert not validate(spec)
     outlook = build_outlook(spec.data)
-    benign = render_markdown(outlook, resolve_pack(None), outlook.meta.locale)
+    benign = markdown(prepare(outlook, resolve_pack(None), outlook.meta.locale))
     hostile, reference = md_blocks(built.md), md_blocks(benign)
     assert hostile == reference, "spec text changed the Markdown's block structure"
     assert ("html_block", "") not in hostile

@@ -152,7 +152,7 @@ def test_range_stays_capped_by_the_sandbox(tmp_path, cli):
 def test_the_generated_code_routes_comparisons_keys_and_joins_through_the_sandbox():
     """A Jinja upgrade that changes its code generator must not silently drop these checks."""
     from outlookgen.packs import resolve_pack
-    from outlookgen.render.environment import make_environment
+    from outlookgen.packs.environment import make_environment
 
     env = make_environment(resolve_pack(None), "md", filters={})
     source = env.compile("{{ a == b }}{{ {a: 1} }}{{ a ~ b }}{{ a * b }}", raw=True)
@@ -182,7 +182,7 @@ def _label_leaves(data, path=()):
 
 @pytest.mark.parametrize("locale", ["en", "zh-CN"])
 def test_the_placeholder_table_covers_the_default_labels(locale):
-    from outlookgen.labels import PLACEHOLDERS, placeholders_for
+    from outlookgen.packs.labels import PLACEHOLDERS, placeholders_for
 
     data = yaml.safe_load((ROOT / "templates" / "default" / "labels" / f"{locale}.yaml").read_text(encoding="utf-8"))
     used = {}
@@ -208,7 +208,7 @@ def test_the_default_labels_pass_their_own_checks():
 
 def test_fill_substitutes_plain_names_only():
     from outlookgen.errors import TemplateError
-    from outlookgen.labels import fill
+    from outlookgen.packs.labels import fill
 
     assert fill("W{n}", n=3) == "W3"
     assert fill("{{n}} {n}", n=1) == "{n} 1"
@@ -217,14 +217,12 @@ def test_fill_substitutes_plain_names_only():
             fill(bad, n=1)
 
 
-LABEL_CALL_SITES = [
-    "outlookgen/render/formatting.py",
-    "outlookgen/render/context.py",
-    "outlookgen/diff.py",
-    "outlookgen/ics.py",
-    "outlookgen/render/svg_gantt.py",
-    "outlookgen/render/docx/gantt.py",
-]
+# Everywhere labels are worded: the renderers, the linter's messages, the model's helpers.
+LABEL_CALL_SITES = sorted(
+    str(p.relative_to(ROOT))
+    for folder in ("render", "lint", "model", "project", "packs")
+    for p in (ROOT / "outlookgen" / folder).rglob("*.py")
+)
 
 
 @pytest.mark.parametrize("module", LABEL_CALL_SITES)
@@ -236,12 +234,12 @@ def test_labels_are_filled_only_through_fill(module):
         for node in ast.walk(tree)
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "format"
     ]
-    assert not calls, f"{module}: .format( at lines {calls}; use outlookgen.labels.fill"
+    assert not calls, f"{module}: .format( at lines {calls}; use outlookgen.packs.labels.fill"
 
 
 @pytest.mark.skipif(os.name != "posix", reason="FIFOs need POSIX")
 def test_the_cache_digest_does_not_hang_on_a_fifo_or_fail_on_an_unreadable_file(tmp_path):
-    from outlookgen.manifest import tree_digest
+    from outlookgen.project.cache import tree_digest
 
     (tmp_path / "pack").mkdir()
     os.mkfifo(tmp_path / "pack" / "blocked.css")

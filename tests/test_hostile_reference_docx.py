@@ -164,6 +164,6 @@ def test_a_part_with_thousands_of_bad_fields_gives_a_bounded_report(tmp_path, cl
     ],
 )
 def test_field_instructions(instruction, refused):
-    from outlookgen.render.docx.reference_safety import field_problem
+    from outlookgen.packs.reference_docx import field_problem
 
     assert (field_problem(instruction) is not None) is refused

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -10,13 +11,14 @@ import pytest
 import yaml
 from conftest import ROOT, SAMPLE_FILES, reader_names
 
-from outlookgen.build import BuildOptions, build
 from outlookgen.errors import TemplateError
 from outlookgen.model import build_outlook
+from outlookgen.package_data import schema
 from outlookgen.packs import resolve_pack
-from outlookgen.render.html import css_string, render_html
+from outlookgen.project.build import BuildOptions, build
+from outlookgen.render.context import prepare
+from outlookgen.render.html import css_string, page
 from outlookgen.render.markup import parse_inline, plain_text
-from outlookgen.resources import schema
 from outlookgen.spec.validate import load_valid
 
 GOLDEN = ROOT / "tests" / "golden"
@@ -56,7 +58,7 @@ class Page(HTMLParser):
 
 def render(spec: Path, locale: str | None = None, pack: str | None = None) -> str:
     outlook = build_outlook(load_valid(spec).data)
-    return render_html(outlook, resolve_pack(pack), locale or outlook.meta.locale)
+    return page(prepare(outlook, resolve_pack(pack), locale or outlook.meta.locale))
 
 
 def visible(text: str) -> str:
@@ -283,14 +285,11 @@ def test_pack_can_replace_one_block_and_autoescape_is_on_for_any_file_name(tmp_p
     spec.write_text(re.sub(r"title: .*", "title: <b>bold?</b>", text, count=1), encoding="utf-8")
     outlook = build_outlook(load_valid(spec).data)
     pack = resolve_pack(str(root))
-    from outlookgen.render import environment, html
+    from outlookgen.render import html
 
-    env = environment.make_environment(
-        pack, "html", filters=html._filters(set(), ", "), finalize=html._finalize, autoescape=True
-    )
-    context = html.build_html_context(outlook, pack, "en", env)
-    context["raw"] = "<i>x</i>"
-    out = environment.render(env, "outlook.html.j2", context, pack)
+    doc = prepare(outlook, pack, "en")
+    doc = dataclasses.replace(doc, context={**doc.context, "raw": "<i>x</i>"})
+    out = html.page(doc)
     section = out[out.index('<section id="firm">') :]
     assert section.startswith('<section id="firm">&lt;i&gt;x&lt;/i&gt;|&lt;b&gt;bold?&lt;/b&gt;</section>')
     assert 'id="sec-step-1"' in out  # the other blocks are the default's

@@ -11,9 +11,9 @@ from conftest import ROOT
 
 from outlookgen.model import build_outlook
 from outlookgen.packs import resolve_pack
-from outlookgen.render.brand import load_brand
-from outlookgen.render.formatting import Wording
-from outlookgen.render.svg_gantt import MAX_ROWS, ROW, gantt_svg
+from outlookgen.packs.brand import load_brand
+from outlookgen.render.html.svg_gantt import MAX_ROWS, ROW, gantt_svg
+from outlookgen.render.wording import Wording
 from outlookgen.spec.validate import load_valid
 
 sys.path.insert(0, str(ROOT / "bench"))

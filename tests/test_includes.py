@@ -9,7 +9,7 @@ import shutil
 import pytest
 from conftest import ROOT
 
-from outlookgen.build import validate_files
+from outlookgen.project.pipeline import validate_files
 
 MINIMAL = ROOT / "tests" / "specs" / "valid" / "minimal.yaml"
 RISKS = """\

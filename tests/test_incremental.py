@@ -7,8 +7,8 @@ import shutil
 import pytest
 from conftest import ROOT, SAMPLE_FILES
 
-from outlookgen.build import BuildOptions, build
 from outlookgen.errors import OutputError
+from outlookgen.project.build import BuildOptions, build
 
 MINIMAL = ROOT / "tests" / "specs" / "valid" / "minimal.yaml"
 MD = ("md",)  # the pipeline is the same for every format; Markdown is the fastest

@@ -13,7 +13,7 @@ import tempfile
 import pytest
 from conftest import ROOT, SAMPLE_FILES, require_tool
 
-from outlookgen.build import BuildOptions, build
+from outlookgen.project.build import BuildOptions, build
 
 pytestmark = pytest.mark.interop
 

@@ -12,8 +12,8 @@ import subprocess
 import pytest
 from conftest import ROOT, SAMPLE_FILES, reader_names, require_tool
 
-from outlookgen.build import BuildOptions, build
 from outlookgen.model import build_outlook
+from outlookgen.project.build import BuildOptions, build
 from outlookgen.spec.validate import load_valid
 
 pytestmark = pytest.mark.interop

@@ -284,7 +284,7 @@ def test_every_rule_is_documented_in_its_docstring():
 
 
 def test_docs_lint_rules_md_is_up_to_date():
-    from outlookgen.lint.docs import render
+    from tools.lint_docs import render
 
     current = (ROOT / "docs" / "lint-rules.md").read_text(encoding="utf-8")
-    assert current == render(), "docs/lint-rules.md is stale: run python -m outlookgen.lint.docs -o docs/lint-rules.md"
+    assert current == render(), "docs/lint-rules.md is stale: run python -m tools.lint_docs -o docs/lint-rules.md"

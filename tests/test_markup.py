@@ -21,8 +21,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markupsafe import Markup
 
-from outlookgen.render.html_text import html_block, html_inline
-from outlookgen.render.markdown_text import md_block, md_cell, md_inline
+from outlookgen.render.html.text import html_block, html_inline
+from outlookgen.render.markdown.text import md_block, md_cell, md_inline
 from outlookgen.render.markup import (
     MAX_DEPTH,
     BulletList,

@@ -237,7 +237,7 @@ def test_a_template_that_runs_too_long_is_stopped(tmp_path, cli, monkeypatch):
 
 
 def test_output_past_the_cap_is_stopped(tmp_path, cli, monkeypatch):
-    from outlookgen.render import environment
+    from outlookgen.packs import environment
 
     monkeypatch.setattr(environment, "MAX_OUTPUT_CHARS", 10_000)
     pack = make_pack(tmp_path, "{% for i in range(100000) %}{{ 'x' * 50 }}{% endfor %}")

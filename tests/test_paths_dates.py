@@ -19,7 +19,7 @@ import pytest
 from conftest import ROOT
 from lxml import etree
 
-from outlookgen.build import validate_files
+from outlookgen.project.pipeline import validate_files
 
 MINIMAL = ROOT / "tests" / "specs" / "valid" / "minimal.yaml"
 DCTERMS = "{http://purl.org/dc/terms/}"

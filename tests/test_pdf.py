@@ -29,15 +29,16 @@ def test_pdf_is_not_a_default_format(tmp_path, cli):
     shutil.copy(ZH, spec)
     code, _, err = cli("build", spec, "-f", "md", "-q")
     assert code == 0, err
-    from outlookgen.build import OPT_IN_FORMATS, check_formats
+    from outlookgen.project.build import check_formats
+    from outlookgen.render.registry import FORMATS
 
-    assert "pdf" in OPT_IN_FORMATS and "pdf" not in check_formats(())
+    assert FORMATS["pdf"].opt_in and "pdf" not in check_formats(())
 
 
 @pytest.fixture(scope="module")
 def pdfs(tmp_path_factory):
     pytest.importorskip("weasyprint", reason="the pdf extra is not installed (the test extra installs it)")
-    from outlookgen.build import BuildOptions, build
+    from outlookgen.project.build import BuildOptions, build
 
     out = tmp_path_factory.mktemp("pdf")
     build(SAMPLE_FILES, BuildOptions(formats=("pdf",), output_dir=out, jobs=1))
@@ -50,11 +51,12 @@ def test_pdf_is_a4_with_text_and_the_same_bytes_every_time(pdfs, sample, tmp_pat
     assert data.startswith(b"%PDF-")
     from outlookgen.model import build_outlook
     from outlookgen.packs import resolve_pack
-    from outlookgen.render.pdf import render_pdf
+    from outlookgen.render import pdf
+    from outlookgen.render.context import prepare
     from outlookgen.spec.validate import load_valid
 
     outlook = build_outlook(load_valid(sample).data)
-    assert render_pdf(outlook, resolve_pack(), outlook.meta.locale) == data, "PDF bytes differ between runs"
+    assert pdf.render(prepare(outlook, resolve_pack(), outlook.meta.locale)) == data, "PDF bytes differ between runs"
 
 
 def test_chinese_text_is_in_the_pdf(pdfs):

@@ -235,17 +235,16 @@ def test_any_text_reaches_html_and_word_as_its_inline_markdown_reads(case):
     from test_html import Page
 
     from outlookgen.packs import resolve_pack
-    from outlookgen.render.docx import render_docx
-    from outlookgen.render.html import render_html
+    from outlookgen.render import docx, html
+    from outlookgen.render.context import prepare
 
     data, texts = case
-    outlook = _outlook(_dump(data))
-    pack = resolve_pack(None)
-    html = squash(Page(render_html(outlook, pack, "en")).text)
-    word = squash(docx_text(docx_parts(render_docx(outlook, pack, "en"))["word/document.xml"]))
+    doc = prepare(_outlook(_dump(data)), resolve_pack(None), "en")
+    page = squash(Page(html.page(doc)).text)
+    word = squash(docx_text(docx_parts(docx.render(doc))["word/document.xml"]))
     for path, text in texts.items():
         readings = _readings(text)
-        assert any(r in html for r in readings), (path, text, readings)
+        assert any(r in page for r in readings), (path, text, readings)
         assert any(r in word for r in readings), (path, text, readings)
 
 
@@ -255,24 +254,25 @@ def test_spec_text_never_changes_the_markdown_structure(case):
     from test_hostile import md_blocks, table_rows
 
     from outlookgen.packs import resolve_pack
-    from outlookgen.render.markdown import render_markdown
+    from outlookgen.render.context import prepare
+    from outlookgen.render.markdown import markdown
 
     data, texts = case
     pack = resolve_pack(None)
-    source = render_markdown(_outlook(_dump(data)), pack, "en")
+    source = markdown(prepare(_outlook(_dump(data)), pack, "en"))
     for rows in table_rows(source):
         counts = [len(re.findall(r"(?<!\\)(?:\\\\)*\|", row)) - 1 for row in rows]
         assert len(set(counts)) == 1, (rows, texts)
     benign = copy.deepcopy(data)
     for path in texts:
         _set(benign, path, "plain words")
-    reference = render_markdown(_outlook(_dump(benign)), pack, "en")
+    reference = markdown(prepare(_outlook(_dump(benign)), pack, "en"))
     assert md_blocks(source) == md_blocks(reference), texts
 
 
 def test_building_twice_gives_identical_bytes_in_every_format(tmp_path):
     """Specs built here and again in a child process (another hash seed and time zone) match byte for byte."""
-    from outlookgen.build import BuildOptions, build
+    from outlookgen.project.build import BuildOptions, build
 
     specs: list[Path] = []
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from conftest import ROOT, SAMPLE_FILES
 
-from outlookgen.build import validate_files
+from outlookgen.project.pipeline import validate_files
 
 SPECS = ROOT / "tests" / "specs"
 VALID = (

@@ -1,6 +1,7 @@
 """The plan-quality linter: the four pitfalls, SMART objectives and an executable plan, as located findings.
 
-One call lints specs (:func:`lint_files`); the command line only picks the
+:func:`lint_spec` lints one loaded spec; :mod:`outlookgen.project.lint` lints
+files with the project's settings, and the command line only picks the
 options, prints the report and turns :meth:`LintReport.fails` into an exit
 code. Rules live one per module in :mod:`outlookgen.lint.rules` and judge the
 normalised :class:`~outlookgen.model.Outlook`; the loaded spec only says where
@@ -15,31 +16,28 @@ written.
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from outlookgen.errors import Diagnostic, SpecError, _printable, format_path
+from outlookgen.errors import Diagnostic, format_path, printable
 from outlookgen.lint import messages
 from outlookgen.lint.registry import SEVERITIES, Rule, UnknownSelector, all_rules, match_selector
 
 __all__ = [
     "SEVERITIES",
     "Finding",
-    "LintOptions",
     "LintReport",
     "Rule",
     "SpecLint",
     "UnknownSelector",
     "all_rules",
     "checklist",
-    "checklist_for",
     "explain",
-    "lint_files",
     "lint_spec",
     "resolve_selectors",
+    "spec_settings",
 ]
 
 
@@ -59,18 +57,7 @@ class Finding(Diagnostic):
         """``plan.yaml:42:7: warning: roadmap.phases[0].tasks[3]: OG301 message; hint: fix``."""
         hint_word = messages.LINE_WORDS.get(self.lang, messages.LINE_WORDS["en"])["hint"]
         text = f"{self.code} {self.message}; {hint_word}: {self.hint}"
-        return f"{_printable(self.file)}:{self.line}:{self.column}: {self.severity}: {_printable(self.path)}: {_printable(text)}"
-
-
-@dataclass(frozen=True)
-class LintOptions:
-    """What to lint with. ``lang`` None: each spec's ``meta.locale``."""
-
-    select: tuple[str, ...] = ()
-    ignore: tuple[str, ...] = ()
-    lang: str | None = None
-    use_project_config: bool = True
-    config_start: Path | None = None  # where the search for outlookgen.yaml starts (default: cwd)
+        return f"{printable(self.file)}:{self.line}:{self.column}: {self.severity}: {printable(self.path)}: {printable(text)}"
 
 
 @dataclass
@@ -126,7 +113,7 @@ def resolve_selectors(selectors: Iterable[str]) -> frozenset[str]:
     return frozenset(codes)
 
 
-def _spec_settings(spec) -> tuple[frozenset[str], list[Diagnostic]]:
+def spec_settings(spec) -> tuple[frozenset[str], list[Diagnostic]]:
     """The rules a spec disables for itself (``x-lint: {disable: [...]}``), and what is wrong there."""
     settings = spec.data.get("x-lint")
     if settings is None:
@@ -158,44 +145,6 @@ def _spec_settings(spec) -> tuple[frozenset[str], list[Diagnostic]]:
     return frozenset(codes), sorted(problems)
 
 
-@dataclass(frozen=True)
-class _ConfigLint:
-    """What the project config's ``lint:`` section says, and what is wrong with it."""
-
-    path: Path | None = None
-    disable: frozenset[str] = frozenset()
-    fail_on: str | None = None
-    problems: tuple[Diagnostic, ...] = ()
-
-
-def _config_lint(options: LintOptions) -> _ConfigLint:
-    """The project config's ``lint`` section (``outlookgen.yaml`` or ``[tool.outlookgen.lint]``).
-
-    The config loader has checked its shape (schema); the rule names in it
-    are checked here, where the rules are known.
-    """
-    if not options.use_project_config:
-        return _ConfigLint()
-    from outlookgen.config import find_config, load_config
-
-    path = find_config(options.config_start)
-    if path is None:
-        return _ConfigLint()
-    try:
-        config = load_config(path)
-    except SpecError as exc:
-        return _ConfigLint(path=path, problems=exc.diagnostics)
-    section = config.lint
-    codes: set[str] = set()
-    problems = []
-    for i, selector in enumerate(section.get("disable") or ()):
-        try:
-            codes.update(r.code for r in match_selector(selector))
-        except UnknownSelector as exc:
-            problems.append(config.diagnostic(("lint", "disable", i), str(exc)))
-    return _ConfigLint(path=path, disable=frozenset(codes), fail_on=section.get("fail_on"), problems=tuple(problems))
-
-
 # --------------------------------------------------------------------------- linting
 
 
@@ -207,7 +156,7 @@ def lint_spec(
     enabled: Iterable[str] | None = None,
 ) -> list[Finding]:
     """The findings of the ``enabled`` rules (default: all) on one valid loaded spec, sorted by position."""
-    from outlookgen.lint.context import LintContext
+    from outlookgen.lint.facts import LintContext
 
     if outlook is None:
         from outlookgen.model import build_outlook
@@ -242,37 +191,6 @@ def lint_spec(
     return sorted(findings, key=lambda f: (f.file, f.line, f.column, f.code, f.path))
 
 
-def lint_files(specs: Sequence[str | os.PathLike], options: LintOptions = LintOptions()) -> LintReport:
-    """Validate and lint every spec (a folder stands for every spec below it).
-
-    An invalid spec gets its validation errors as problems and no findings.
-    Raises :class:`UnknownSelector` for an unknown ``select``/``ignore``
-    entry: that is a mistake on the command line, not in a file.
-    """
-    from outlookgen.build import discover
-    from outlookgen.model import build_outlook
-    from outlookgen.spec.validate import load_valid
-
-    config = _config_lint(options)
-    selected = resolve_selectors(options.select) if options.select else frozenset(r.code for r in all_rules())
-    ignored = resolve_selectors(options.ignore) | config.disable
-    report = LintReport(config_problems=list(config.problems), config_path=config.path, config_fail_on=config.fail_on)
-    for path in discover(specs):
-        result = SpecLint(spec=Path(path))
-        report.results.append(result)
-        try:
-            loaded = load_valid(path)
-        except SpecError as exc:
-            result.problems = list(exc.diagnostics)
-            result.valid = False
-            continue
-        spec_disabled, result.problems = _spec_settings(loaded)
-        result.enabled = selected - spec_disabled - ignored
-        outlook = build_outlook(loaded.data)
-        result.findings = lint_spec(loaded, outlook=outlook, lang=options.lang, enabled=result.enabled)
-    return report
-
-
 # --------------------------------------------------------------------------- documentation and checklist
 
 
@@ -300,18 +218,6 @@ def explain(code_or_name: str, lang: str = "en") -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-def checklist_for(spec, outlook=None, *, lang: str = "en", options: LintOptions = LintOptions()) -> dict[str, Any]:
-    """The checklist as ``build --lint-appendix`` shows it: the rules the project config and the
-    spec's ``x-lint`` leave on. A broken setting raises :class:`SpecError` (the build stops)."""
-    config = _config_lint(options)
-    spec_disabled, spec_problems = _spec_settings(spec)
-    problems = [*config.problems, *spec_problems]
-    if problems:
-        raise SpecError(diagnostics=problems)
-    every = frozenset(r.code for r in all_rules())
-    return checklist(spec, outlook, lang=lang, enabled=every - config.disable - spec_disabled)
-
-
 def checklist(spec, outlook=None, *, lang: str = "en", enabled: Iterable[str] | None = None) -> dict[str, Any]:
     """The plan quality checklist of one valid spec as plain data, for the build's ``lint`` context key.
 
@@ -325,7 +231,7 @@ def checklist(spec, outlook=None, *, lang: str = "en", enabled: Iterable[str] | 
         outlook = build_outlook(spec.data)
     lang = lang if lang in messages.LANGUAGES else "en"
     if enabled is None:
-        spec_disabled, _ = _spec_settings(spec)
+        spec_disabled, _ = spec_settings(spec)
         enabled = frozenset(r.code for r in all_rules()) - spec_disabled
     enabled = frozenset(enabled)
     findings = lint_spec(spec, outlook=outlook, lang=lang, enabled=enabled)

@@ -1,6 +1,6 @@
 """The normalised outlook: resolved references, computed schedule, totals and scores."""
 
-from outlookgen.model.build import build_outlook
+from outlookgen.model.assemble import build_outlook
 from outlookgen.model.outlook import (
     Actual,
     Appendix,

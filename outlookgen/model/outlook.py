@@ -1,6 +1,6 @@
 """The normalised outlook: frozen dataclasses that templates lay out and never compute in.
 
-Built once by :func:`outlookgen.model.build.build_outlook`. References are
+Built once by :func:`outlookgen.model.assemble.build_outlook`. References are
 resolved to the objects they name (``task.owner`` is a :class:`Role`), so
 the object graph is shared, not copied; model objects therefore compare and
 hash by identity (``eq=False``), except the value-like :class:`Target`.

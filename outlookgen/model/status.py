@@ -5,8 +5,8 @@ day defaults to ``meta.date`` (the version's date), so the same spec always
 gives the same status — never the clock's today.
 
 Rules (documented in docs/spec-format.md):
-- a task's progress is its ``progress``, else 100 when ``done``, else 0;
-  cancelled tasks count for nothing;
+- a task's progress is 100 when ``done``, else its ``progress`` (kept within
+  0–100), else 0; cancelled tasks count for nothing;
 - a phase's progress is its tasks' progress weighted by duration (a
   0-duration task weighs as one unit);
 - a task is *late* when its last day is before the as-of day and it is not
@@ -57,9 +57,17 @@ class StatusView:
 
 
 def task_progress(task: Task) -> float:
-    if task.progress is not None:
-        return float(task.progress)
-    return 100.0 if task.status == "done" else 0.0
+    """How far a task is, 0–100: done is 100, else its ``progress``, else 0 (the one rule every view uses)."""
+    if task.status == "done":
+        return 100.0
+    if task.progress is None:
+        return 0.0
+    return max(0.0, min(100.0, float(task.progress)))
+
+
+def as_of_day(outlook: Outlook, as_of: date | None = None) -> date:
+    """The day a status view is for: ``as_of`` when given, else the version's date (never the clock's today)."""
+    return as_of or outlook.meta.date
 
 
 def _weight(task: Task) -> int:
@@ -76,7 +84,7 @@ def _percent(tasks: list[Task]) -> float:
 
 def status_view(outlook: Outlook, as_of: date | None = None) -> StatusView:
     road = outlook.roadmap
-    day = as_of or outlook.meta.date
+    day = as_of_day(outlook, as_of)
     unit = None
     if road.start is not None:
         days = 7 if road.unit == "week" else 1

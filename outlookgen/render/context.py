@@ -14,10 +14,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from outlookgen.labels import fill
 from outlookgen.model import Outlook
-from outlookgen.render.formatting import Wording
+from outlookgen.model.status import as_of_day, status_view, task_progress
+from outlookgen.packs import Pack
+from outlookgen.packs.labels import fill
 from outlookgen.render.markup import canonical
+from outlookgen.render.wording import Wording
 
 
 def _extra(obj: Any) -> dict[str, Any]:
@@ -41,36 +43,60 @@ class Extras:
     previous: Outlook | None = None  # the version to report changes since (--changes-since)
 
 
-def build_context(
-    outlook: Outlook,
-    labels: Mapping[str, Any],
-    locale: str,
-    *,
-    lint: Mapping[str, Any] | None = None,
-    extras: Extras | None = None,
-) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Document:
+    """One outlook made ready for every format, once per spec: each renderer lays out the same facts.
+
+    ``context`` is the template context all formats share (plain data, never
+    changed by a renderer: each adds its own parts to a copy); ``as_of`` is the
+    status view's day, decided here once.
+    """
+
+    outlook: Outlook
+    pack: Pack
+    locale: str
+    labels: Mapping[str, Any]
+    context: Mapping[str, Any]
+    as_of: date
+
+
+def prepare(outlook: Outlook, pack: Pack, locale: str, extras: Extras | None = None) -> Document:
+    """The :class:`Document` for ``outlook`` in ``locale``, with the pack's words and what ``extras`` asks for."""
+    labels = pack.labels(locale)
+    extras = extras or Extras()
+    return Document(
+        outlook=outlook,
+        pack=pack,
+        locale=locale,
+        labels=labels,
+        context=build_context(outlook, labels, locale, extras=extras),
+        as_of=as_of_day(outlook, extras.as_of),
+    )
+
+
+def build_context(outlook: Outlook, labels: Mapping[str, Any], locale: str, *, extras: Extras) -> dict[str, Any]:
     """Everything the templates of any format need to lay out one outlook.
 
     ``locale`` is the document's language (``meta.locale`` unless the command
-    line overrides it); ``labels`` are the pack's words for that locale.
-    ``extras`` carries what the build asked for: the plan quality checklist
-    (``lint`` key, None otherwise), the status view's day and the version to
-    compare with (``changes`` key, None otherwise). ``status`` is always
-    there; templates show it when ``status.has_progress``.
+    line overrides it); ``labels`` (``L`` in templates) are the pack's words
+    for that locale. ``extras`` carries what the build asked for: the plan
+    quality checklist (``lint`` key, None otherwise), the status view's day
+    and the version to compare with (``changes`` key, None otherwise).
+    ``status`` is always there; templates show it when ``status.has_progress``.
     """
-    extras = extras or Extras(lint=lint)
     road = outlook.roadmap
     w = Wording(labels, road.unit)
     changes = None
     meta = _meta(outlook, w)
     if extras.previous is not None:
-        from outlookgen.diff import compare, report_context
+        from outlookgen.model.compare import compare
+        from outlookgen.render.changes import report_context
 
-        changes = report_context(compare(extras.previous, outlook, labels), labels)
+        changes = report_context(compare(extras.previous, outlook), labels)
         _add_revision_row(meta, outlook, extras.previous, changes, w)
     return {
         "locale": locale,
-        "labels": labels,
+        "L": labels,
         "meta": meta,
         "background": _background(outlook),
         "drivers": _drivers(outlook, w),
@@ -110,8 +136,6 @@ def _add_revision_row(meta: dict[str, Any], outlook: Outlook, previous: Outlook,
 
 def _status(o: Outlook, w: Wording, as_of: date | None) -> dict[str, Any]:
     """Where the plan stands on the as-of day (outlookgen.model.status)."""
-    from outlookgen.model.status import status_view
-
     view = status_view(o, as_of)
     words = w.labels["status_view"]
     reasons = words["reasons"]
@@ -321,6 +345,7 @@ def _task(t, w: Wording, phase_names: Mapping[str, str]) -> dict[str, Any]:
             w.value("task_status", t.status), w.percent(t.progress, digits=0) if t.progress is not None else None
         ),
         "progress": t.progress,
+        "done_percent": task_progress(t),  # how far it is, as both Gantt charts and the status view count it
         "progress_text": w.percent(t.progress, digits=0) if t.progress is not None else "",
         "slack": t.slack,
         "critical": t.critical,

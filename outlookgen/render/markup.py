@@ -50,7 +50,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..spec.scalars import as_text
+from outlookgen.spec.scalars import as_text
 
 __all__ = [
     "MAX_DEPTH",

@@ -16,8 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from outlookgen.errors import FeatureUnavailable
-from outlookgen.model import Outlook
-from outlookgen.packs import Pack
+from outlookgen.render.context import Document
 
 INSTALL_HINT = (
     "PDF output needs WeasyPrint: pip install 'outlookgen[pdf]' (and Pango, e.g. apt-get install libpango-1.0-0)"
@@ -57,7 +56,11 @@ def html_to_pdf(page: str) -> bytes:
     return document.write_pdf()
 
 
-def render_pdf(outlook: Outlook, pack: Pack, locale: str, *, extras=None) -> bytes:
-    from outlookgen.render.html import render_html
+def preflight() -> None:
+    require_weasyprint()  # FeatureUnavailable before any spec is read when the extra is missing
 
-    return html_to_pdf(render_html(outlook, pack, locale, extras=extras))
+
+def render(doc: Document) -> bytes:
+    from outlookgen.render.html import page
+
+    return html_to_pdf(page(doc))

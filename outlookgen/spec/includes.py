@@ -25,52 +25,12 @@ from typing import Any
 
 from outlookgen.errors import Diagnostic, SpecError, format_path
 from outlookgen.spec.loader import Limits, LoadedSpec, load_spec
+from outlookgen.spec.project_folder import project_root
 
 MAX_FRAGMENTS = 64  # include files per spec, all levels together
-_PROJECT_MARKERS = ("outlookgen.yaml", "outlookgen.yml", ".git")
 # Longer than any path the file system takes (Linux PATH_MAX): refused before
 # resolving, so a megabyte-long entry costs nothing.
 _MAX_PATH_BYTES = 4096
-
-
-def project_root(spec_path: Path) -> Path:
-    """The project folder of a spec, symlinks resolved: the nearest folder at or above the one the
-    spec is named in that holds outlookgen.yaml, a pyproject.toml with [tool.outlookgen], or .git;
-    else the spec's own folder.
-
-    The search starts where the spec is *named*, not where a symlink leads, so
-    a link planted in a project cannot make another folder the project.
-    """
-    start = Path(os.path.abspath(spec_path)).parent
-    for folder in (start, *start.parents):
-        if _is_project_folder(folder):
-            return _real(folder)
-    return _real(start)
-
-
-def _is_project_folder(folder: Path) -> bool:
-    from outlookgen.config import has_tool_table
-
-    if any(_exists(folder / marker) for marker in _PROJECT_MARKERS):
-        return True
-    pyproject = folder / "pyproject.toml"
-    return _is_regular(pyproject) and has_tool_table(pyproject)
-
-
-def _exists(path: Path) -> bool:
-    """Path.exists() that answers False where the file system cannot say (no permission, a name too long)."""
-    try:
-        os.stat(path)
-    except (OSError, ValueError):
-        return False
-    return True
-
-
-def _is_regular(path: Path) -> bool:
-    try:
-        return stat.S_ISREG(os.stat(path).st_mode)
-    except (OSError, ValueError):
-        return False
 
 
 def _real(path: Path) -> Path:

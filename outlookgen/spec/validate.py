@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from outlookgen.errors import Diagnostic, SpecError
-from outlookgen.spec.includes import project_root, refuse_escaping_spec, resolve_includes
+from outlookgen.spec.includes import refuse_escaping_spec, resolve_includes
 from outlookgen.spec.loader import Limits, LoadedSpec, load_spec
+from outlookgen.spec.project_folder import project_root
 from outlookgen.spec.references import reference_problems
-from outlookgen.spec.schema_check import schema_problems
+from outlookgen.spec.schema import schema_problems
 
 
 def validate(spec: LoadedSpec) -> list[Diagnostic]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from outlookgen.lint.context import GO_LIVE_WORDS, has_number, mentions
+from outlookgen.lint.facts import GO_LIVE_WORDS, has_number, mentions
 from outlookgen.lint.registry import rule
 
 

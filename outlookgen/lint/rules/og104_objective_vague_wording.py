@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from outlookgen.lint.context import has_number
+from outlookgen.lint.facts import has_number
 from outlookgen.lint.registry import rule
 
 _VAGUE = re.compile(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from outlookgen.lint.context import TRAINING_WORDS, mentions
+from outlookgen.lint.facts import TRAINING_WORDS, mentions
 from outlookgen.lint.registry import rule
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from outlookgen.lint.context import CLEANSING_WORDS, MIGRATION_WORDS, mentions
+from outlookgen.lint.facts import CLEANSING_WORDS, MIGRATION_WORDS, mentions
 from outlookgen.lint.registry import rule
 
 

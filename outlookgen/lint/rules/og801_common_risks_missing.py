@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from outlookgen.lint.context import mentions
+from outlookgen.lint.facts import mentions
 from outlookgen.lint.registry import rule
 
 # (category, words in the title or trigger) for each common risk.

@@ -18,9 +18,9 @@ from datetime import datetime
 from typing import Any
 
 from outlookgen.errors import Diagnostic, TemplateError
-from outlookgen.manifest import source_date
-from outlookgen.model import Outlook
 from outlookgen.packs import Pack
+from outlookgen.render.context import Document
+from outlookgen.source_date import source_date
 
 TEMPLATE = "outlook.docx.j2"
 REFERENCE = "reference.docx"
@@ -37,7 +37,7 @@ def reference_package(pack: Pack) -> bytes:
     package of the parts it vouches for, a Word template turned into a
     document.
     """
-    from outlookgen.render.docx.reference_safety import check_reference, find_reference
+    from outlookgen.packs.reference_docx import check_reference, find_reference
 
     for p in pack.chain():
         candidate = find_reference(p)
@@ -64,7 +64,7 @@ _ENVIRONMENTS: dict[tuple, Any] = {}
 
 def _environment(pack: Pack):
     """The pack's docx Jinja environment, kept per process: compiling the template is most of a small build."""
-    from outlookgen.render import environment
+    from outlookgen.packs import environment
     from outlookgen.render.docx import blocks
 
     # Keyed on the template files' identity too, so an edited template is never served stale.
@@ -81,17 +81,13 @@ def _environment(pack: Pack):
     return env
 
 
-def render_docx(outlook: Outlook, pack: Pack, locale: str, *, extras: Any = None, lint: Any = None) -> bytes:
-    """The .docx bytes; ``extras`` (render.context.Extras) add the checklist, status day and changes."""
-    from outlookgen.render import environment
-    from outlookgen.render.context import Extras, build_context
+def render(doc: Document) -> bytes:
+    """The .docx bytes."""
+    from outlookgen.packs import environment
     from outlookgen.render.docx import blocks
 
-    labels = pack.labels(locale)
-    context = build_context(outlook, labels, locale, extras=extras or Extras(lint=lint))
-    context["L"] = labels
-    env = _environment(pack)
-    text = environment.render(env, TEMPLATE, context, pack)
+    pack = doc.pack
+    text = environment.render(_environment(pack), TEMPLATE, doc.context, pack)
     try:
         root = blocks.parse(text)
     except blocks.MarkupError as exc:
@@ -107,16 +103,18 @@ def render_docx(outlook: Outlook, pack: Pack, locale: str, *, extras: Any = None
                 )
             ]
         ) from None
-    return write_document(root, pack, locale, labels, context, outlook)
+    return write_document(root, doc)
 
 
-def write_document(root, pack: Pack, locale: str, labels: dict[str, Any], context: dict[str, Any], outlook) -> bytes:
+def write_document(root, doc: Document) -> bytes:
+    """The block markup ``root`` written onto the pack's reference document."""
     import docx
 
-    from outlookgen.render.brand import load_brand
+    from outlookgen.packs.brand import load_brand
     from outlookgen.render.docx import package, styles
     from outlookgen.render.docx.writer import Writer
 
+    pack, locale, labels, context = doc.pack, doc.locale, doc.labels, doc.context
     document = docx.Document(io.BytesIO(reference_package(pack)))
     style_map = styles.StyleMap.from_styles(document.styles.element, pack.name)
     fonts = styles.pack_fonts(pack)
@@ -127,7 +125,7 @@ def write_document(root, pack: Pack, locale: str, labels: dict[str, Any], contex
     writer = Writer(document, style_map, styles.Palette(brand), labels, context, fonts, _logo_bytes(brand.logo))
     writer.write(root)
     _fill_placeholders(document, context["meta"])
-    when = timestamp(outlook.meta.date)
+    when = timestamp(doc.outlook.meta.date)
     _core_properties(document, context["meta"], labels, locale, when)
     buffer = io.BytesIO()
     document.save(buffer)

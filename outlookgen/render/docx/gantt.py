@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 from datetime import date, timedelta
 
-from outlookgen.labels import fill
+from outlookgen.packs.labels import fill
 from outlookgen.render import markup as m
 from outlookgen.render.docx import ooxml as x
 
@@ -135,9 +135,7 @@ def render_gantt(writer, ctx, elem, out: list[str]) -> None:
         return f"<w:tc>{tcpr}<w:p>{x.ppr(text_id)}{runs}</w:p></w:tc>"
 
     def name_runs(text: str, *, bold=False) -> str:
-        runs: list[str] = []
-        writer._ast(m.parse_inline(text), _fmt(bold), runs)
-        return "".join(runs)
+        return writer.inline_runs(text, bold=bold)
 
     rows: list[str] = []
     head_cells = [
@@ -188,10 +186,7 @@ def render_gantt(writer, ctx, elem, out: list[str]) -> None:
         for task in phase["tasks"]:
             first, last = task["first_unit"], task["last_unit"]
             length = last - first + 1
-            progress = task["progress"]
-            if progress is None:
-                progress = 100 if task["status"] == "done" else 0
-            done_last = first + round(length * float(progress) / 100) - 1
+            done_last = first + round(length * float(task["done_percent"]) / 100) - 1
             hatch = task["status"] == "cancelled"
             crit = bool(task["critical"])
             label = (x.run("★ ", x.rpr(colour=critical, bold=True)) if crit else "") + name_runs(task["name"])
@@ -231,12 +226,6 @@ def render_gantt(writer, ctx, elem, out: list[str]) -> None:
         '<w:tblLook w:val="0620" w:firstRow="1" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" w:noHBand="1" w:noVBand="1"/>'
         f"</w:tblPr><w:tblGrid>{grid}</w:tblGrid>{''.join(rows)}</w:tbl>"
     )
-
-
-def _fmt(bold: bool):
-    from outlookgen.render.docx.writer import Fmt
-
-    return Fmt(bold=bold)
 
 
 def _light(colour: str) -> str:

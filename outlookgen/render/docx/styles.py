@@ -14,32 +14,10 @@ from typing import Any
 
 from outlookgen.errors import TemplateError
 from outlookgen.packs import Pack
+from outlookgen.packs.reference_rules import WRITER_STYLES
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W = f"{{{W_NS}}}"
-
-#: Styles the writer itself relies on (templates may name any other style of reference.docx).
-REQUIRED = {
-    "paragraph": (
-        "Normal",
-        "Heading 1",
-        "Heading 2",
-        "Heading 3",
-        "TOC Heading",
-        "toc 1",
-        "toc 2",
-        "toc 3",
-        "List Bullet",
-        "List Continue",
-        "Table Text",
-        "Table Heading",
-        "Table Bullet",
-        "Gantt Text",
-        "Caption",
-    ),
-    "character": ("Hyperlink", "Inline Code"),
-    "table": ("Outlook Table", "Gantt Table", "Bar Table"),
-}
 
 
 @dataclass
@@ -64,7 +42,10 @@ class StyleMap:
             ids.setdefault((kind, style_id.lower()), style_id)
         found = cls(ids, pack)
         missing = [
-            f"{kind} style '{name}'" for kind, names in REQUIRED.items() for name in names if not found.has(kind, name)
+            f"{kind} style '{name}'"
+            for kind, names in WRITER_STYLES.items()
+            for name in names
+            if not found.has(kind, name)
         ]
         if missing:
             raise TemplateError(f"template pack '{pack}': docx/reference.docx lacks {', '.join(missing)}")
@@ -90,7 +71,7 @@ def pack_fonts(pack: Pack) -> dict[str, str]:
     from ``headings``, ``monospace`` from ``monospace``; a font the pack does
     not set keeps the one reference.docx names.
     """
-    from outlookgen.render.brand import load_brand
+    from outlookgen.packs.brand import load_brand
 
     typography = load_brand(pack).typography
     fonts: dict[str, str] = {}

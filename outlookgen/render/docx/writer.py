@@ -259,6 +259,12 @@ class Writer:
             if child.tail:
                 out.append(self._run(_NEWLINE_SPACE.sub(" ", child.tail), fmt, in_link))
 
+    def inline_runs(self, text: str, *, bold: bool = False) -> str:
+        """Spec text (the inline Markdown subset) as runs, for the blocks drawn outside the markup (the Gantt)."""
+        runs: list[str] = []
+        self._ast(m.parse_inline(text), Fmt(bold=bold), runs)
+        return "".join(runs)
+
     def _ast(self, nodes, fmt: Fmt, out: list[str], in_link=False) -> None:
         for node in nodes:
             if isinstance(node, m.Text):

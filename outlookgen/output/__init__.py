@@ -1,0 +1,1 @@
+"""What leaves outlookgen: files written atomically, and problems reported as text, JSON or GitHub annotations."""

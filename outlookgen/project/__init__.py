@@ -1,0 +1,1 @@
+"""The project: its configuration, finding its specs, the build cache, and building and watching it."""

@@ -1,0 +1,561 @@
+"""The roadmap as an inline SVG Gantt chart, drawn from the model (no JavaScript, no layout engine).
+
+One row per task, grouped under a band per phase (the phase's brand colour),
+then the phase's milestones as diamonds. Bars are sized in planning units,
+filled up to the task's progress, outlined when critical; finish-to-start
+dependencies are elbow arrows; the buffer after the last task is hatched.
+
+The chart is cut into *chunks* of at most :data:`MAX_ROWS` rows (breaking at
+phase boundaries when it can), each its own ``<svg>`` with the axis repeated
+on top. All chunks share one coordinate system — a chunk is a window
+(``viewBox``) onto the whole drawing — so stacked on screen they read as one
+chart, arrows included, while in print each chunk is a block that fits a page
+(an SVG is never split across pages, by WeasyPrint in particular).
+
+Every piece of spec text is escaped; nothing from a spec becomes an element
+or an attribute name. Output is deterministic: no ids but fixed ones, numbers
+rounded to one decimal.
+"""
+
+from __future__ import annotations
+
+import itertools
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import lru_cache
+from html import escape
+from typing import Any
+
+from markupsafe import Markup
+
+from outlookgen.model import Milestone, Outlook, Phase, Task
+from outlookgen.model.status import task_progress
+from outlookgen.packs.brand import Brand
+from outlookgen.packs.labels import fill
+from outlookgen.render.markup import parse_inline, plain_text
+from outlookgen.render.wording import Wording
+
+MAX_ROWS = 22  # with the axis, about 14 cm: a chunk and its heading fit a landscape A4 page
+ROW = 22
+BAR = 12
+PAD = 8
+FONT = 11
+SMALL = 9.5
+FONT_STACK = (
+    "'Noto Sans CJK SC', 'Source Han Sans SC', 'PingFang SC', 'Microsoft YaHei', "
+    "'Noto Sans', 'Segoe UI', 'Helvetica Neue', Arial, sans-serif"
+)
+_STEPS = (1, 2, 4, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 2500, 5000, 10000)
+
+
+def _n(x: float) -> str:
+    """A coordinate: at most one decimal, no trailing zeros (deterministic, compact)."""
+    s = f"{x:.1f}"
+    return s[:-2] if s.endswith(".0") else s
+
+
+def _esc(text: str) -> str:
+    return escape(text, quote=True)
+
+
+@lru_cache(maxsize=4096)
+def _char_width(ch: str) -> float:
+    return 1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.56
+
+
+def text_width(text: str, size: float) -> float:
+    """A width estimate for ``text`` at font ``size`` (CJK characters are square, others about half)."""
+    return sum(_char_width(c) for c in text) * size
+
+
+def _fit(text: str, width: float, size: float) -> str:
+    """``text`` cut with an ellipsis so its estimated width stays within ``width``."""
+    if text_width(text, size) <= width:
+        return text
+    out, used = [], text_width("…", size)
+    for ch in text:
+        used += _char_width(ch) * size
+        if used > width:
+            break
+        out.append(ch)
+    return "".join(out).rstrip() + "…"
+
+
+def _plain(text: str | None) -> str:
+    """Spec text as shown in the chart: inline markup dropped, one line."""
+    return " ".join(plain_text(parse_inline(text)).split())
+
+
+@dataclass(frozen=True)
+class _Row:
+    kind: str  # "phase" | "task" | "milestone"
+    top: float
+    phase_index: int
+    item: Any
+
+
+@dataclass(frozen=True)
+class _Arrow:
+    low: float
+    high: float
+    svg: str
+
+
+class _Chart:
+    def __init__(self, outlook: Outlook, wording: Wording, labels: dict[str, Any], brand: Brand) -> None:
+        self.road = outlook.roadmap
+        self.w = wording
+        self.labels = labels
+        self.brand = brand
+        self.colors = brand.colors
+        road = self.road
+        self.units = max(road.total, road.end, 1)
+        # Fit about 700 px when that leaves a unit at least 9 px; wider plans scroll
+        # sideways on screen (and scale in print), up to about 16,000 px.
+        self.uw = max(9.0, min(28.0, round(700 / self.units, 1)))
+        if self.units * self.uw > 16000:
+            self.uw = max(1.0, round(16000 / self.units, 1))
+
+        self.rows: list[_Row] = []
+        self.row_of: dict[str, _Row] = {}
+        y = 0.0
+        for index, phase in enumerate(road.phases):
+            self.rows.append(_Row("phase", y, index, phase))
+            y += ROW
+            for task in phase.tasks:
+                row = _Row("task", y, index, task)
+                self.rows.append(row)
+                self.row_of[task.id] = row
+                y += ROW
+            for ms in phase.milestones:
+                self.rows.append(_Row("milestone", y, index, ms))
+                y += ROW
+        self.height = y
+
+        names = [_plain(r.item.name) for r in self.rows]
+        widest = max((text_width(n, FONT) for n in names), default=80)
+        self.label_w = max(150.0, min(300.0, widest + 2 * PAD + 6))
+        self.left = self.label_w + PAD
+        self.width = self.left + self.units * self.uw + PAD
+        self.dated = road.start is not None
+        self.header = 40.0 if self.dated else 26.0
+        self.days = 7 if road.unit == "week" else 1
+
+    # -- geometry ------------------------------------------------------------
+    def x(self, time: float) -> float:
+        return self.left + time * self.uw
+
+    def _step(self, label_width: float) -> int:
+        for step in _STEPS:
+            if step * self.uw >= label_width + 8:
+                return step
+        return _STEPS[-1]
+
+    # -- chunks --------------------------------------------------------------
+    def chunks(self) -> list[tuple[int, int]]:
+        """Row ranges [first, last) of at most MAX_ROWS rows, starting at a phase band when possible."""
+        out: list[tuple[int, int]] = []
+        first = 0
+        phase_starts = [i for i, r in enumerate(self.rows) if r.kind == "phase"] + [len(self.rows)]
+        for a, b in itertools.pairwise(phase_starts):
+            if b - first > MAX_ROWS and a > first:
+                out.append((first, a))
+                first = a
+            while b - first > MAX_ROWS:
+                out.append((first, first + MAX_ROWS))
+                first += MAX_ROWS
+        if first < len(self.rows):
+            out.append((first, len(self.rows)))
+        return out
+
+    # -- pieces ----------------------------------------------------------------
+    def axis(self, top: float, low: float, high: float) -> list[str]:
+        """The axis band whose top edge is at ``top``; grid lines run from ``low`` to ``high``."""
+        c = self.colors
+        out = [
+            f'<rect x="0" y="{_n(top)}" width="{_n(self.width)}" height="{_n(self.header)}" fill="{c["muted"]}"/>',
+            f'<text x="{PAD}" y="{_n(top + 16)}" font-size="{FONT}" font-weight="700" fill="{c["foreground"]}">'
+            f"{_esc(_plain(self.labels['col']['task']))}</text>",
+        ]
+        sample = self.w.unit(self.units)
+        step = self._step(text_width(sample, SMALL))
+        right = self.width - 2
+        for n in range(1, self.units + 1, step):
+            cx = self.x(n - 0.5) if step == 1 else self.x(n - 1) + 2
+            anchor = "middle" if step == 1 else "start"
+            if step > 1 and cx + text_width(self.w.unit(n), SMALL) > right:
+                break
+            out.append(
+                f'<text x="{_n(cx)}" y="{_n(top + 15)}" font-size="{SMALL}" text-anchor="{anchor}" '
+                f'fill="{c["foreground"]}">{_esc(self.w.unit(n))}</text>'
+            )
+        if self.dated:
+            pattern = self.labels["html"]["axis_date"]
+            start = self.road.start
+            sample_date = self._axis_date(pattern, date(2026, 12, 28))
+            dstep = self._step(text_width(sample_date, SMALL))
+            for n in range(1, self.units + 1, dstep):
+                day = _shift(start, (n - 1) * self.days)
+                if day is None or self.x(n - 1) + 2 + text_width(self._axis_date(pattern, day), SMALL) > right:
+                    break
+                out.append(
+                    f'<text x="{_n(self.x(n - 1) + 2)}" y="{_n(top + 31)}" font-size="{SMALL}" '
+                    f'fill="{c["secondary"]}">{_esc(self._axis_date(pattern, day))}</text>'
+                )
+        # Grid: a faint line at every labelled unit boundary, through the rows below.
+        segs = "".join(f"M{_n(self.x(n - 1))} {_n(low)}V{_n(high)}" for n in range(1, self.units + 2, step))
+        out.append(f'<path d="{segs}" stroke="#d5dbe1" stroke-width="0.6" fill="none"/>')
+        out.append(
+            f'<line x1="0" y1="{_n(top + self.header)}" x2="{_n(self.width)}" y2="{_n(top + self.header)}" '
+            f'stroke="{c["secondary"]}" stroke-width="0.8"/>'
+        )
+        return out
+
+    def _axis_date(self, pattern: str, day: date) -> str:
+        fmt = self.labels["format"]
+        return fill(
+            pattern,
+            day=day.day,
+            month=fmt["months"][day.month - 1],
+            month_short=fmt["months_short"][day.month - 1],
+            month_number=day.month,
+            year=day.year,
+        )
+
+    as_of: date | None = None
+
+    def today_line(self, top: float, high: float) -> list[str]:
+        """A dashed line at the as-of day, labelled in the axis band (only for a dated plan)."""
+        if self.as_of is None or self.road.start is None:
+            return []
+        time = (self.as_of - self.road.start).days / self.days
+        if not 0 <= time <= self.units:
+            return []
+        x = self.x(time)
+        c = self.colors
+        label = f"{self.labels['status_view']['today']} {self.w.date(self.as_of, short=True)}"
+        width = text_width(label, SMALL) + 6
+        # The label sits on a light plate just under the axis, left of the line near the right edge.
+        left = x - width - 2 if x + width + 2 > self.width else x + 2
+        y = top + self.header + 2
+        return [
+            f'<line x1="{_n(x)}" y1="{_n(top + self.header)}" x2="{_n(x)}" y2="{_n(high)}" stroke="{c["accent"]}" '
+            f'stroke-width="1.4" stroke-dasharray="4 3"><title>{_esc(label)}</title></line>',
+            f'<rect x="{_n(left)}" y="{_n(y)}" width="{_n(width)}" height="{SMALL + 5}" rx="2" '
+            f'fill="{c["background"]}" fill-opacity="0.9" stroke="{c["accent"]}" stroke-width="0.6"/>',
+            f'<text x="{_n(left + 3)}" y="{_n(y + SMALL + 1)}" font-size="{SMALL}" font-weight="700" '
+            f'fill="{c["accent"]}">{_esc(label)}</text>',
+        ]
+
+    def buffer(self, low: float, high: float, pattern_id: str) -> list[str]:
+        road = self.road
+        if road.buffer <= 0:
+            return []
+        x0, x1 = self.x(road.end), self.x(road.total)
+        return [
+            f'<rect x="{_n(x0)}" y="{_n(low)}" width="{_n(x1 - x0)}" height="{_n(high - low)}" '
+            f'fill="url(#{pattern_id})"><title>{_esc(self.labels["html"]["legend"]["buffer"])} · '
+            f"{_esc(self.w.count(road.buffer))}</title></rect>"
+        ]
+
+    def phase_row(self, row: _Row) -> list[str]:
+        phase: Phase = row.item
+        color = self.brand.phase_color(row.phase_index)
+        mid = row.top + ROW / 2
+        name = _plain(phase.name)
+        stage = self.w.value("stage", phase.stage)
+        label = _fit(name, self.label_w - 2 * PAD, FONT)
+        out = [
+            f'<rect x="0" y="{_n(row.top)}" width="{_n(self.width)}" height="{ROW}" fill="{color}" fill-opacity="0.1"/>',
+            f'<rect x="0" y="{_n(row.top)}" width="4" height="{ROW}" fill="{color}"/>',
+            f'<text x="{PAD}" y="{_n(mid + 4)}" font-size="{FONT}" font-weight="700" fill="{color}">'
+            f"<title>{_esc(name)}{' · ' + _esc(stage) if stage else ''}</title>{_esc(label)}</text>",
+        ]
+        if phase.tasks or phase.milestones:
+            x0, x1 = self.x(phase.start), self.x(max(phase.finish, phase.start))
+            out.append(
+                f'<path d="M{_n(x0)} {_n(mid - 4)}H{_n(x1)}V{_n(mid + 3)}L{_n(x1 - 4)} {_n(mid)}H{_n(x0 + 4)}'
+                f'L{_n(x0)} {_n(mid + 3)}Z" fill="{color}"/>'
+            )
+        return out
+
+    def task_row(self, row: _Row) -> list[str]:
+        t: Task = row.item
+        c = self.colors
+        color = self.brand.phase_color(row.phase_index)
+        mid = row.top + ROW / 2
+        name = _plain(t.name)
+        cancelled = t.status == "cancelled"
+        tip = self._task_tip(t, name)
+        weight = ' font-weight="700"' if t.critical else ""
+        deco = ' text-decoration="line-through"' if cancelled else ""
+        fill = c["no_data"] if cancelled else c["foreground"]
+        out = [
+            f'<text x="{PAD + 6}" y="{_n(mid + 4)}" font-size="{FONT}" fill="{fill}"{weight}{deco}>'
+            f"<title>{tip}</title>{_esc(_fit(name, self.label_w - 2 * PAD - 6, FONT))}</text>"
+        ]
+        x0 = self.x(t.start)
+        if t.is_point:
+            out.append(
+                f'<path d="M{_n(x0)} {_n(mid - 6)}L{_n(x0 + 5)} {_n(mid)}L{_n(x0)} {_n(mid + 6)}'
+                f'L{_n(x0 - 5)} {_n(mid)}Z" fill="{color}"'
+                + (f' stroke="{c["critical"]}" stroke-width="1.5"' if t.critical else "")
+                + f"><title>{tip}</title></path>"
+            )
+            return out
+        width = self.x(t.finish) - x0
+        top = mid - BAR / 2
+        if cancelled:
+            out.append(
+                f'<rect x="{_n(x0)}" y="{_n(top)}" width="{_n(width)}" height="{BAR}" rx="2" fill="none" '
+                f'stroke="{c["no_data"]}" stroke-dasharray="3 2"><title>{tip}</title></rect>'
+            )
+            return out
+        stroke = ""
+        if t.critical:
+            stroke = f' stroke="{c["critical"]}" stroke-width="1.6"'
+        elif t.status == "blocked":
+            stroke = f' stroke="{c["off_track"]}" stroke-width="1.6" stroke-dasharray="4 2"'
+        out.append(
+            f'<rect x="{_n(x0)}" y="{_n(top)}" width="{_n(width)}" height="{BAR}" rx="2" fill="{color}" '
+            f'fill-opacity="0.3"{stroke}><title>{tip}</title></rect>'
+        )
+        done = task_progress(t)
+        if done > 0:
+            out.append(
+                f'<rect x="{_n(x0)}" y="{_n(top)}" width="{_n(width * done / 100)}" height="{BAR}" rx="2" '
+                f'fill="{color}"><title>{tip}</title></rect>'
+            )
+        return out
+
+    def _task_tip(self, t: Task, name: str) -> str:
+        parts = [
+            f"{t.id} {name}",
+            self.w.span(t.first_unit, t.last_unit) if not t.is_point else self.w.unit(t.first_unit),
+        ]
+        dates = self.w.date_range(t.start_date, t.end_date)
+        if dates:
+            parts.append(dates)
+        status = self.w.value("task_status", t.status)
+        if t.progress is not None:
+            status = self.w.with_note(status, self.w.percent(t.progress, digits=0))
+        parts.append(status)
+        if t.critical:
+            parts.append(self.labels["html"]["legend"]["critical"])
+        return _esc(" · ".join(parts))
+
+    def milestone_row(self, row: _Row) -> list[str]:
+        m: Milestone = row.item
+        c = self.colors
+        mid = row.top + ROW / 2
+        name = _plain(m.name)
+        when = self.w.unit(m.unit)
+        if m.date is not None:
+            when += " · " + self.w.date(m.date, short=True)
+        tip = _esc(f"{m.id} {name} · {when}")
+        x = self.x(m.time)
+        fill = c["critical"] if m.critical else c["primary"]
+        out = [
+            f'<text x="{PAD + 6}" y="{_n(mid + 4)}" font-size="{FONT}" font-style="italic" fill="{c["foreground"]}">'
+            f"<title>{tip}</title>{_esc(_fit(name, self.label_w - 2 * PAD - 6, FONT))}</text>",
+            f'<path d="M{_n(x)} {_n(mid - 7)}L{_n(x + 7)} {_n(mid)}L{_n(x)} {_n(mid + 7)}L{_n(x - 7)} {_n(mid)}Z" '
+            f'fill="{fill}" stroke="#ffffff" stroke-width="1"><title>{tip}</title></path>',
+        ]
+        room = self.width - PAD - (x + 11)
+        if text_width(when, SMALL) <= room:
+            out.append(
+                f'<text x="{_n(x + 11)}" y="{_n(mid + 3.5)}" font-size="{SMALL}" fill="{c["secondary"]}">{_esc(when)}</text>'
+            )
+        else:
+            out.append(
+                f'<text x="{_n(x - 11)}" y="{_n(mid + 3.5)}" font-size="{SMALL}" text-anchor="end" '
+                f'fill="{c["secondary"]}">{_esc(when)}</text>'
+            )
+        return out
+
+    # -- arrows ------------------------------------------------------------------
+    def arrows(self) -> list[_Arrow]:
+        c = self.colors
+        out: list[_Arrow] = []
+        for row in self.rows:
+            if row.kind == "task":
+                task: Task = row.item
+                for pred in task.after:
+                    prow = self.row_of.get(pred.id)
+                    if prow is None:
+                        continue
+                    critical = task.critical and pred.critical and pred.finish == task.start
+                    out.append(self._elbow(pred, prow, task, row, critical))
+            elif row.kind == "milestone":
+                ms: Milestone = row.item
+                mid = row.top + ROW / 2
+                for pred in ms.after:
+                    prow = self.row_of.get(pred.id)
+                    if prow is None:
+                        continue
+                    x = self.x(ms.time)
+                    y1 = prow.top + ROW / 2 + (BAR / 2 if prow.top < row.top else -BAR / 2)
+                    y2 = mid - 7 if prow.top < row.top else mid + 7
+                    xe = self.x(pred.finish)
+                    d = f"M{_n(xe)} {_n(y1)}" + (f"H{_n(x)}" if xe != x else "") + f"V{_n(y2)}"
+                    out.append(
+                        _Arrow(
+                            min(y1, y2),
+                            max(y1, y2),
+                            f'<path d="{d}" fill="none" stroke="{c["secondary"]}" stroke-width="0.8" '
+                            f'stroke-dasharray="2 2"/>',
+                        )
+                    )
+        return out
+
+    def _elbow(self, pred: Task, prow: _Row, task: Task, row: _Row, critical: bool) -> _Arrow:
+        c = self.colors
+        x1 = self.x(pred.start if pred.is_point else pred.finish)
+        y1 = prow.top + ROW / 2
+        x2 = self.x(task.start) - (5 if task.is_point else 0)
+        y2 = row.top + ROW / 2
+        if x2 - x1 >= 12:
+            d = f"M{_n(x1)} {_n(y1)}H{_n(x1 + 6)}V{_n(y2)}H{_n(x2)}"
+        else:
+            # No room between the two: go round through the gap between the rows.
+            gap = y2 - ROW / 2 if y2 > y1 else y2 + ROW / 2
+            d = f"M{_n(x1)} {_n(y1)}H{_n(x1 + 6)}V{_n(gap)}H{_n(x2 - 8)}V{_n(y2)}H{_n(x2)}"
+        color = c["critical"] if critical else c["secondary"]
+        marker = "crit" if critical else "dep"
+        dash = ' stroke-dasharray="3 2"' if pred.status == "cancelled" or task.status == "cancelled" else ""
+        width = "1.3" if critical else "0.9"
+        return _Arrow(
+            min(y1, y2),
+            max(y1, y2),
+            f'<path d="{d}" fill="none" stroke="{color}" stroke-width="{width}"{dash} '
+            f'marker-end="url(#og-gantt-{{chunk}}-{marker})"/>',
+        )
+
+    # -- the whole ------------------------------------------------------------------
+    def svg_chunks(self, title: str) -> list[str]:
+        c = self.colors
+        arrows = self.arrows()
+        chunks = self.chunks()
+        out = []
+        for k, (first, last) in enumerate(chunks, start=1):
+            low = self.rows[first].top
+            high = self.rows[last - 1].top + ROW
+            top = low - self.header
+            body: list[str] = []
+            pattern_id = f"og-gantt-{k}-buffer"
+            body.append(
+                "<defs>"
+                f'<pattern id="{pattern_id}" width="6" height="6" patternUnits="userSpaceOnUse" '
+                f'patternTransform="rotate(45)"><rect width="6" height="6" fill="{c["muted"]}"/>'
+                f'<line x1="0" y1="0" x2="0" y2="6" stroke="{c["no_data"]}" stroke-width="1.2"/></pattern>'
+                f'<marker id="og-gantt-{k}-dep" viewBox="0 0 6 6" refX="6" refY="3" markerWidth="6" '
+                f'markerHeight="6" orient="auto"><path d="M0 0L6 3L0 6Z" fill="{c["secondary"]}"/></marker>'
+                f'<marker id="og-gantt-{k}-crit" viewBox="0 0 6 6" refX="6" refY="3" markerWidth="6" '
+                f'markerHeight="6" orient="auto"><path d="M0 0L6 3L0 6Z" fill="{c["critical"]}"/></marker>'
+                "</defs>"
+            )
+            for row in self.rows[first:last]:
+                if row.kind == "phase":
+                    body.extend(self.phase_row(row))
+            body.extend(self.buffer(low, high, pattern_id))
+            body.extend(self.axis(top, low, high))
+            body.extend(self.today_line(top, high))
+            for row in self.rows[first:last]:
+                if row.kind == "task":
+                    body.extend(self.task_row(row))
+                elif row.kind == "milestone":
+                    body.extend(self.milestone_row(row))
+            marker = f"og-gantt-{k}-"
+            body.extend(a.svg.replace("og-gantt-{chunk}-", marker) for a in arrows if a.high >= low and a.low <= high)
+            height = high - top
+            label = title if len(chunks) == 1 else f"{title} ({k}/{len(chunks)})"
+            out.append(
+                f'<svg xmlns="http://www.w3.org/2000/svg" class="gantt-chunk" role="img" '
+                f'aria-label="{_esc(label)}" width="{_n(self.width)}" height="{_n(height)}" '
+                f'viewBox="0 {_n(top)} {_n(self.width)} {_n(height)}" font-family="{FONT_STACK}">'
+                + "".join(body)
+                + "</svg>"
+            )
+        return out
+
+
+def _shift(origin: date | None, days: int) -> date | None:
+    if origin is None:
+        return None
+    try:
+        return origin + timedelta(days=days)
+    except OverflowError:
+        return None
+
+
+def _swatch(inner: str) -> str:
+    return f'<svg class="swatch" width="22" height="14" viewBox="0 0 22 14" aria-hidden="true">{inner}</svg>'
+
+
+def _legend(chart: _Chart) -> str:
+    c = chart.colors
+    words = chart.labels["html"]["legend"]
+    phase0 = chart.brand.phase_color(0)
+    items = [
+        (
+            _swatch(f'<rect x="1" y="3" width="20" height="8" rx="2" fill="{phase0}" fill-opacity="0.3"/>'),
+            words["planned"],
+        ),
+        (
+            _swatch(
+                f'<rect x="1" y="3" width="20" height="8" rx="2" fill="{phase0}" fill-opacity="0.3"/>'
+                f'<rect x="1" y="3" width="11" height="8" rx="2" fill="{phase0}"/>'
+            ),
+            words["progress"],
+        ),
+        (
+            _swatch(
+                f'<rect x="1" y="3" width="20" height="8" rx="2" fill="{phase0}" fill-opacity="0.3" '
+                f'stroke="{c["critical"]}" stroke-width="1.6"/>'
+            ),
+            words["critical"],
+        ),
+        (
+            _swatch(
+                f'<rect x="1" y="3" width="20" height="8" rx="2" fill="none" stroke="{c["no_data"]}" stroke-dasharray="3 2"/>'
+            ),
+            words["cancelled"],
+        ),
+        (_swatch(f'<path d="M11 0L18 7L11 14L4 7Z" fill="{c["primary"]}"/>'), words["milestone"]),
+        (
+            _swatch(
+                f'<path d="M1 3H8V11H17" fill="none" stroke="{c["secondary"]}" stroke-width="1"/>'
+                f'<path d="M16 8L21 11L16 14Z" fill="{c["secondary"]}"/>'
+            ),
+            words["dependency"],
+        ),
+    ]
+    if chart.road.buffer > 0:
+        items.append(
+            (
+                _swatch(
+                    f'<rect x="1" y="1" width="20" height="12" fill="{c["muted"]}" stroke="{c["no_data"]}" '
+                    'stroke-dasharray="1 2"/>'
+                ),
+                f"{words['buffer']} ({chart.w.count(chart.road.buffer)})",
+            )
+        )
+    for index, phase in enumerate(chart.road.phases):
+        color = chart.brand.phase_color(index)
+        items.append((_swatch(f'<rect x="1" y="2" width="20" height="10" fill="{color}"/>'), _plain(phase.name)))
+    lis = "".join(f"<li>{sw}<span>{_esc(text)}</span></li>" for sw, text in items)
+    return f'<ul class="gantt-legend">{lis}</ul>'
+
+
+def gantt_svg(
+    outlook: Outlook, wording: Wording, labels: dict[str, Any], brand: Brand, *, title: str, as_of: date | None = None
+) -> Markup:
+    """The chart as HTML: a scrolling box of SVG chunks, then the legend.
+
+    ``as_of`` (the status view's day) draws a "today" line when the plan has dates.
+    """
+    chart = _Chart(outlook, wording, labels, brand)
+    chart.as_of = as_of
+    chunks = chart.svg_chunks(_plain(title))
+    return Markup('<div class="gantt-scroll">' + "\n".join(chunks) + "</div>\n" + _legend(chart))

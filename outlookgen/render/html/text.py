@@ -1,0 +1,76 @@
+"""Spec text as HTML: the parsed subset as elements, every piece of text escaped.
+
+* :func:`html_inline` -- inside an element (``<td>``, ``<li>``, ``<h1>``...):
+  ``<strong>``, ``<em>``, ``<code>``, ``<a href>``; a line break is ``<br>``.
+* :func:`html_block` -- a multi-line field: ``<p>`` and ``<ul><li>`` blocks,
+  one per line, line breaks inside them as ``<br>``.
+
+The only tags ever written are p, ul, li, strong, em, code, a and br; the only
+attribute is ``href``, holding an http, https or mailto url (checked by the
+parser) escaped for a double-quoted attribute. Both functions return
+:class:`markupsafe.Markup`, so autoescaping templates insert them as they are.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from markupsafe import Markup, escape
+
+from outlookgen.render.markup import (
+    BulletList,
+    Code,
+    Inline,
+    Link,
+    Paragraph,
+    Strong,
+    Text,
+    parse_block,
+    parse_inline,
+)
+
+__all__ = ["html_block", "html_inline"]
+
+
+def _text(s: str) -> str:
+    return str(escape(s)).replace("\n", "<br>")
+
+
+def _render(nodes: tuple[Inline, ...], out: list[str]) -> None:
+    for node in nodes:
+        if isinstance(node, Text):
+            out.append(_text(node.text))
+        elif isinstance(node, Code):
+            out.append("<code>" + str(escape(node.text)) + "</code>")
+        elif isinstance(node, Link):
+            out.append('<a href="' + str(escape(node.url)) + '">')
+            _render(node.children, out)
+            out.append("</a>")
+        else:
+            tag = "strong" if isinstance(node, Strong) else "em"
+            out.append("<" + tag + ">")
+            _render(node.children, out)
+            out.append("</" + tag + ">")
+
+
+def _inlines_html(nodes: tuple[Inline, ...]) -> str:
+    out: list[str] = []
+    _render(nodes, out)
+    return "".join(out)
+
+
+def html_inline(text: Any) -> Markup:
+    """One text field as inline HTML (no block elements)."""
+    return Markup(_inlines_html(parse_inline(text)))
+
+
+def html_block(text: Any) -> Markup:
+    """A multi-line text field as ``<p>`` paragraphs and ``<ul>`` lists, one per line."""
+    parts: list[str] = []
+    for block in parse_block(text):
+        if isinstance(block, Paragraph):
+            parts.append("<p>" + _inlines_html(block.inlines) + "</p>")
+        elif isinstance(block, BulletList):
+            items = "".join("<li>" + _inlines_html(item) + "</li>\n" for item in block.items)
+            parts.append("<ul>\n" + items + "</ul>")
+    return Markup("\n".join(parts))

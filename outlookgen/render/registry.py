@@ -1,0 +1,63 @@
+"""The output formats: one entry each, naming the module that renders it; nothing is imported until used.
+
+A renderer module has ``render(document: Document) -> bytes`` (see
+:class:`outlookgen.render.context.Document`): the same prepared document,
+computed once per spec, goes to every format.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from outlookgen.errors import FeatureUnavailable
+
+
+@dataclass(frozen=True)
+class Format:
+    name: str  # as -f takes it
+    title: str  # as messages name it
+    extension: str
+    module: str  # imported on first use: python-docx and WeasyPrint load only for their formats
+    opt_in: bool = False  # built only when asked for (it needs an optional extra)
+
+
+FORMATS: dict[str, Format] = {
+    f.name: f
+    for f in (
+        Format("md", "Markdown", ".md", "outlookgen.render.markdown"),
+        Format("html", "HTML", ".html", "outlookgen.render.html"),
+        Format("docx", "Word (.docx)", ".docx", "outlookgen.render.docx"),
+        Format("pdf", "PDF", ".pdf", "outlookgen.render.pdf", opt_in=True),
+    )
+}
+# -f also takes these names.
+ALIASES = {"markdown": "md", "word": "docx"}
+
+
+def default_formats() -> tuple[str, ...]:
+    return tuple(name for name, f in FORMATS.items() if not f.opt_in)
+
+
+def renderer(name: str) -> Callable:
+    """The ``render`` function of a format's module."""
+    return importlib.import_module(FORMATS[name].module).render
+
+
+def preflight(names: tuple[str, ...]) -> None:
+    """FeatureUnavailable, before any spec is read, when a chosen format lacks what it needs."""
+    for name in names:
+        check = getattr(importlib.import_module(FORMATS[name].module), "preflight", None)
+        if check is not None:
+            check()
+
+
+def unknown(names: tuple[str, ...]) -> None:
+    """FeatureUnavailable naming formats this version cannot write."""
+    missing = [n for n in names if n not in FORMATS]
+    if missing:
+        raise FeatureUnavailable(
+            f"{', '.join(missing)} output is not available in this version of outlookgen"
+            f" (available: {', '.join(FORMATS)})"
+        )
