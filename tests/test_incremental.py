@@ -101,7 +101,9 @@ def test_force_rebuilds_everything(tmp_path, specs):
 
 def test_check_writes_nothing_and_lists_every_stale_output(tmp_path, specs):
     build(specs, BuildOptions(formats=MD, output_dir=out_of(tmp_path), jobs=1))
-    assert build(specs, BuildOptions(formats=MD, output_dir=out_of(tmp_path), check=True, jobs=1)).built_specs == 3
+    # unchanged inputs and outputs still the recorded ones: checked without rendering anything
+    unchanged = build(specs, BuildOptions(formats=MD, output_dir=out_of(tmp_path), check=True, jobs=1))
+    assert (unchanged.built_specs, unchanged.skipped_specs) == (0, 3)
     specs[0].write_text(specs[0].read_text(encoding="utf-8").replace("Minimal outlook", "Changed"), encoding="utf-8")
     (out_of(tmp_path) / "plan2.md").unlink()
     before = (out_of(tmp_path) / "plan0.md").read_bytes()

@@ -372,3 +372,31 @@ def test_check_passes_the_built_in_and_sample_packs(cli):
         code, out, err = cli("templates", "check", pack)
         assert code == 0, err
         assert out.endswith("no problems found\n")
+
+
+def test_every_format_has_the_same_outline_of_blocks():
+    """One outline in Markdown, HTML and Word: a pack overrides a section under one name in each format."""
+    import re
+
+    outlines = {}
+    for fmt in ("md", "html", "docx"):
+        text = (ROOT / "templates" / "default" / fmt / f"outlook.{fmt}.j2").read_text(encoding="utf-8")
+        outlines[fmt] = [b for b in re.findall(r"{%-?\s*block\s+(\w+)", text) if b not in ("styles", "footer")]
+    assert outlines["md"] == outlines["html"] == outlines["docx"], outlines
+    assert outlines["md"][:5] == ["cover", "revisions", "toc", "status", "changes"]
+
+
+def test_appendices_are_lettered_past_z_without_wrapping():
+    from outlookgen.render.context import appendix_letter
+
+    assert [appendix_letter(i) for i in (0, 1, 25, 26, 27, 51, 52, 701, 702)] == [
+        "A",
+        "B",
+        "Z",
+        "AA",
+        "AB",
+        "AZ",
+        "BA",
+        "ZZ",
+        "AAA",
+    ]

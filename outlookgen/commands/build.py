@@ -107,7 +107,8 @@ def build(
         click.echo(f"wrote {path}")
     seconds = time.perf_counter() - started
     if check:
-        click.echo(f"up to date: {result.built_specs} spec(s) checked in {seconds:.1f} s")
+        checked = result.built_specs + result.skipped_specs
+        click.echo(f"up to date: {checked} spec(s) checked in {seconds:.1f} s")
     elif result.built_specs + result.skipped_specs > 1 or result.skipped_specs:
         click.echo(
             f"built {result.built_specs}, skipped {result.skipped_specs} (up to date), failed 0 in {seconds:.1f} s"

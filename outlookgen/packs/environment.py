@@ -114,6 +114,7 @@ def make_environment(
     """A sandboxed Jinja environment over the pack chain's ``<fmt>/`` folders."""
     from jinja2 import StrictUndefined
 
+    from outlookgen.packs.bytecode import TemplateCache
     from outlookgen.packs.sandbox import TemplateSandbox, printable
 
     if not pack.template_dirs(fmt):
@@ -123,14 +124,18 @@ def make_environment(
         # Every {{ expression }}: only data may be printed (a function's text is its memory address).
         return printable(value) if finalize is None else finalize(printable(value))
 
+    escaping = autoescape or finalize is not None
+    # Everything besides the template text that changes the compiled code keys the cache entry.
+    settings = f"{fmt}\0{escaping}\0{finalize is not None}\0{','.join(sorted(filters))}"
     env = TemplateSandbox(
         loader=_pack_loader(pack, fmt),
+        bytecode_cache=TemplateCache(settings),
         undefined=StrictUndefined,
         # A format whose finalize turns every value into Markup (Markdown, Word
         # block markup) still wants autoescape on: then the output of super(),
         # macros and includes is Markup too, i.e. already escaped for that
         # format, instead of plain text the finalize would escape again.
-        autoescape=autoescape or finalize is not None,
+        autoescape=escaping,
         finalize=checked,
         trim_blocks=True,
         lstrip_blocks=True,

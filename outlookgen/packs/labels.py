@@ -24,6 +24,7 @@ from __future__ import annotations
 import string
 from collections.abc import Callable, Iterator, Mapping
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from outlookgen.errors import Diagnostic, TemplateError, format_path
@@ -273,3 +274,13 @@ def _kind(value: Any) -> str:
     if isinstance(value, dict):
         return "a mapping"
     return type(value).__name__
+
+
+@lru_cache(maxsize=1)
+def labels_checker() -> str:
+    """What decides whether a labels file passes: this module's rules and the default pack's labels."""
+    from outlookgen.package_data import data_dir
+    from outlookgen.spec.verdicts import checker_digest
+
+    default = data_dir("templates") / "default" / "labels"
+    return checker_digest([Path(__file__), *sorted(default.glob("*.yaml"))])

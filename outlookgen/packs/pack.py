@@ -98,7 +98,8 @@ class Pack:
 
     def own_labels(self, locale: str) -> dict[str, Any]:
         """This pack's labels for a locale (its labels file, then pack.yaml's ``labels.<locale>``), checked."""
-        from outlookgen.packs.labels import label_problems
+        from outlookgen.packs.labels import label_problems, labels_checker
+        from outlookgen.spec import verdicts
 
         path = self.own_file(f"labels/{locale}.yaml")
         problems: list[Diagnostic] = []
@@ -106,8 +107,11 @@ class Pack:
         if path is not None:
             loaded = _read_yaml(path)
             data = loaded.data if loaded is not None else {}
-            if loaded is not None:
-                problems += label_problems(data, lambda p, lo=loaded: lo.locate(p))
+            if loaded is not None and not verdicts.known_valid(loaded.digest, labels_checker()):
+                found = label_problems(data, lambda p, lo=loaded: lo.locate(p))
+                if not found:
+                    verdicts.remember_valid(loaded.digest, labels_checker())
+                problems += found
         overrides = self._label_overrides().get(locale)
         if overrides is not None:
             problems += label_problems(overrides, self._locate, prefix=("labels", locale))

@@ -24,16 +24,9 @@ from functools import lru_cache
 from pathlib import Path
 
 from outlookgen import __version__
+from outlookgen.user_cache import cache_dir
 
 _FORMAT = 1
-
-
-def cache_dir() -> Path:
-    explicit = os.environ.get("OUTLOOKGEN_CACHE_DIR")
-    if explicit:
-        return Path(explicit)
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "outlookgen"
 
 
 def manifest_path(folder: Path) -> Path:

@@ -83,9 +83,8 @@ def lint_files(specs: Sequence[str | os.PathLike], options: LintOptions = LintOp
     Raises :class:`UnknownSelector` for an unknown ``select``/``ignore``
     entry: that is a mistake on the command line, not in a file.
     """
-    from outlookgen.model import build_outlook
-    from outlookgen.project.build import discover
-    from outlookgen.spec.validate import load_valid
+    from outlookgen.project.discovery import discover
+    from outlookgen.project.pipeline import load_outlook
 
     config = config_lint(options)
     selected = resolve_selectors(options.select) if options.select else frozenset(r.code for r in all_rules())
@@ -95,15 +94,14 @@ def lint_files(specs: Sequence[str | os.PathLike], options: LintOptions = LintOp
         result = SpecLint(spec=Path(path))
         report.results.append(result)
         try:
-            loaded = load_valid(path)
+            loaded = load_outlook(path)
         except SpecError as exc:
             result.problems = list(exc.diagnostics)
             result.valid = False
             continue
-        spec_disabled, result.problems = spec_settings(loaded)
+        spec_disabled, result.problems = spec_settings(loaded.spec)
         result.enabled = selected - spec_disabled - ignored
-        outlook = build_outlook(loaded.data)
-        result.findings = lint_spec(loaded, outlook=outlook, lang=options.lang, enabled=result.enabled)
+        result.findings = lint_spec(loaded.spec, outlook=loaded.outlook, lang=options.lang, enabled=result.enabled)
     return report
 
 

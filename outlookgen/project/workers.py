@@ -28,7 +28,8 @@ def run(
     if jobs <= 1 or total <= 1:
         outcomes = []
         for spec in specs:
-            outcomes.append(build_spec(spec, formats, options))
+            # one spec at a time: the other CPUs may render its formats side by side
+            outcomes.append(build_spec(spec, formats, options, spare_cpu=jobs > 1))
             tick()
         return outcomes
     warm_up(formats)

@@ -35,14 +35,14 @@ def report_context(report: ChangeReport, labels: Mapping[str, Any]) -> dict[str,
             {
                 "key": section,
                 "title": words["sections"][section],
-                "changes": [_row(c, w, words, report.currency) for c in items],
+                "changes": [_row(c, w, words, labels["format"]["colon"], report.currency) for c in items],
             }
             for section, items in report.by_section().items()
         ],
     }
 
 
-def _row(change: Change, w: Wording, words: Mapping[str, Any], currency: str) -> dict[str, str]:
+def _row(change: Change, w: Wording, words: Mapping[str, Any], colon: str, currency: str) -> dict[str, str]:
     field = words[change.field] if change.field else ""
     row = {
         "section": change.section,
@@ -54,8 +54,12 @@ def _row(change: Change, w: Wording, words: Mapping[str, Any], currency: str) ->
         "new": _value(change, change.new, w, currency),
         "delta": _delta(change.delta, w, words, currency),
     }
-    row["kind_text"] = words["kinds"][change.kind]
-    row["what"] = field or row["kind_text"]
+    kind = row["kind_text"] = words["kinds"][change.kind]
+    # "changed: owner", "added (in scope)", "removed": the one wording of every format and the text report
+    if field:
+        row["what"] = f"{kind}{colon}{field}" if change.kind == "changed" else f"{kind} ({field})"
+    else:
+        row["what"] = kind
     return row
 
 
@@ -124,12 +128,10 @@ def render_text(context: dict[str, Any], labels: dict[str, Any]) -> str:
         for c in section["changes"]:
             name = f"{c['id']} {c['name']}".strip()
             if c["kind"] == "changed":
-                what = f"{c['kind_text']}{colon}{c['field']}" if c["field"] else c["kind_text"]
                 detail = f"{c['old'] or none} → {c['new'] or none}"
             else:
-                what = f"{c['kind_text']} ({c['field']})" if c["field"] else c["kind_text"]
                 detail = c["old"] or c["new"]
-            line = f"  {_MARKS[c['kind']]} {name} — {what}" + (f"{colon}{detail}" if detail else "")
+            line = f"  {_MARKS[c['kind']]} {name} — {c['what']}" + (f"{colon}{detail}" if detail else "")
             if c["delta"]:
                 line += f" [{c['delta']}]"
             lines.append(line)

@@ -15,6 +15,7 @@ from datetime import date
 from typing import Any
 
 from outlookgen.model import Outlook
+from outlookgen.model.budget import RESERVE_CATEGORIES
 from outlookgen.model.status import as_of_day, status_view, task_progress
 from outlookgen.packs import Pack
 from outlookgen.packs.labels import fill
@@ -93,7 +94,7 @@ def build_context(outlook: Outlook, labels: Mapping[str, Any], locale: str, *, e
         from outlookgen.render.changes import report_context
 
         changes = report_context(compare(extras.previous, outlook), labels)
-        _add_revision_row(meta, outlook, extras.previous, changes, w)
+        _add_revision_row(meta, outlook, changes, w)
     return {
         "locale": locale,
         "L": labels,
@@ -101,7 +102,7 @@ def build_context(outlook: Outlook, labels: Mapping[str, Any], locale: str, *, e
         "background": _background(outlook),
         "drivers": _drivers(outlook, w),
         "objectives": _objectives(outlook, w),
-        "scope": _scope(outlook, w),
+        "scope": _scope(outlook),
         "roadmap": _roadmap(outlook, w),
         "resources": _resources(outlook, w),
         "risks": _risks(outlook, w),
@@ -109,15 +110,20 @@ def build_context(outlook: Outlook, labels: Mapping[str, Any], locale: str, *, e
         "change_management": _change(outlook),
         "data_governance": _data(outlook),
         "evolution": _evolution(outlook, w),
-        "appendices": [{"title": a.title, "body": a.body} for a in outlook.appendices],
+        "appendices": [
+            {"letter": appendix_letter(i), "title": a.title, "body": a.body} for i, a in enumerate(outlook.appendices)
+        ],
         "extra": dict(outlook.extensions),  # the top-level x- keys
-        "lint": _lint(extras.lint, labels) if extras.lint is not None else None,
+        # the checklist is the last appendix: its letter follows the spec's own
+        "lint": _lint(extras.lint, labels, appendix_letter(len(outlook.appendices)))
+        if extras.lint is not None
+        else None,
         "status": _status(outlook, w, extras.as_of),
         "changes": changes,
     }
 
 
-def _add_revision_row(meta: dict[str, Any], outlook: Outlook, previous: Outlook, changes: dict, w: Wording) -> None:
+def _add_revision_row(meta: dict[str, Any], outlook: Outlook, changes: dict, w: Wording) -> None:
     """A row for this version in the revision table, when the author has not written one yet."""
     if any(r["version"] == meta["version"] for r in meta["revisions"]):
         return
@@ -285,7 +291,7 @@ def _objectives(o: Outlook, w: Wording) -> list[dict[str, Any]]:
     return out
 
 
-def _scope(o: Outlook, w: Wording) -> dict[str, Any]:
+def _scope(o: Outlook) -> dict[str, Any]:
     return {
         "included": [
             {
@@ -456,7 +462,7 @@ def _resources(o: Outlook, w: Wording) -> dict[str, Any]:
             }
             for b in res.bodies
         ],
-        "budget": _budget(res.budget, w),
+        "budget": _budget(res.budget, w, {ph.id: i for i, ph in enumerate(o.roadmap.phases)}),
         "environments": [
             {"name": e.name, "purpose": e.purpose, "spec": e.spec, "extra": _extra(e)} for e in res.environments
         ],
@@ -464,7 +470,7 @@ def _resources(o: Outlook, w: Wording) -> dict[str, Any]:
     }
 
 
-def _budget(b, w: Wording) -> dict[str, Any] | None:
+def _budget(b, w: Wording, phase_index: Mapping[str, int]) -> dict[str, Any] | None:
     if b is None:
         return None
     cur = b.currency
@@ -497,6 +503,7 @@ def _budget(b, w: Wording) -> dict[str, Any] | None:
             {
                 "category": c,
                 "category_text": w.value("category", c),
+                "is_reserve": c in RESERVE_CATEGORIES,  # contingency and reserve lines are set apart
                 "amount": a,
                 "amount_text": w.money(a, cur),
                 "share_text": share(a),
@@ -507,6 +514,7 @@ def _budget(b, w: Wording) -> dict[str, Any] | None:
         "by_phase": [
             {
                 "phase": p.id if p else None,
+                "phase_index": phase_index.get(p.id) if p else None,  # 0-based: the phase's colour
                 "phase_text": p.name if p else w.labels["budget"]["unassigned"],
                 "amount": a,
                 "amount_text": w.money(a, cur),
@@ -585,6 +593,7 @@ def _evaluation(o: Outlook, w: Wording) -> dict[str, Any]:
     ev = o.evaluation
     review = ev.review
     return {
+        "has_actuals": any(k.actuals for k in ev.kpis),  # a measured-values table is worth showing
         "kpis": [
             {
                 "id": k.id,
@@ -684,7 +693,17 @@ def _evolution(o: Outlook, w: Wording) -> list[dict[str, Any]]:
     return out
 
 
-def _lint(lint: Mapping[str, Any], labels: Mapping[str, Any]) -> dict[str, Any]:
+def appendix_letter(index: int) -> str:
+    """A, B, … Z, then AA, AB, … (0-based ``index``), as spreadsheets name columns: never wraps back to A."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def _lint(lint: Mapping[str, Any], labels: Mapping[str, Any], letter: str) -> dict[str, Any]:
     """The checklist with its statuses and severities worded in the document's language."""
     words = labels.get("lint") or {}
     status = words.get("status") or {}
@@ -703,6 +722,7 @@ def _lint(lint: Mapping[str, Any], labels: Mapping[str, Any]) -> dict[str, Any]:
     counts = lint["counts"]
     return {
         **lint,
+        "letter": letter,
         "rules": rules,
         "findings": findings,
         "summary_text": worded(

@@ -18,6 +18,7 @@ elsewhere.
 from __future__ import annotations
 
 import errno
+import hashlib
 import os
 import stat
 from pathlib import Path
@@ -149,7 +150,7 @@ def _resolve(spec: LoadedSpec, path: Path, state: _State, chain: tuple[Path, ...
         if state.loaded > MAX_FRAGMENTS:
             fail(at, f"more than {MAX_FRAGMENTS} included files; a spec this fragmented is refused")
             break
-        display = _display_name(spec.file, path, target, entry)
+        display = _display_name(spec.file, target, entry)
         try:
             fragment = load_spec(target, name=display, limits=state.limits)
             fragment = _resolve(fragment, target, state, (*chain, target))
@@ -168,6 +169,7 @@ def _resolve(spec: LoadedSpec, path: Path, state: _State, chain: tuple[Path, ...
     reported = set(spec.reported)
     for fragment in fragments:
         reported |= _translate_reported(fragment, origins)
+    digest = hashlib.sha256("\0".join([spec.digest, *(f"{f.file}\0{f.digest}" for f in fragments)]).encode())
     return LoadedSpec(
         spec.file,
         data,
@@ -175,6 +177,7 @@ def _resolve(spec: LoadedSpec, path: Path, state: _State, chain: tuple[Path, ...
         tuple(problems),
         frozenset(reported),
         tuple(dict.fromkeys(files)),
+        digest=digest.hexdigest(),
     )
 
 
@@ -219,7 +222,7 @@ def _os_reason(exc: OSError) -> str:
     return _OS_REASONS.get(exc.errno or 0) or exc.strerror or type(exc).__name__
 
 
-def _display_name(parent_display: str, parent: Path, target: Path, entry: str) -> str:
+def _display_name(parent_display: str, target: Path, entry: str) -> str:
     """Name a fragment the way the user wrote its spec's path: ``specs/plan.yaml`` + ``../shared/r.yaml``."""
     base = Path(parent_display).parent
     candidate = base / entry

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import hashlib
 import math
 import os
 import re
@@ -116,6 +117,8 @@ class LoadedSpec:
     problems: tuple[Diagnostic, ...]  # non-fatal located problems found while loading
     reported: frozenset  # paths (tuples) already reported in `problems`
     includes: tuple[str, ...] = ()  # files merged in through `include:` (set by spec.includes)
+    # sha256 of the text read (with its fragments'): what a verdict on this spec may be remembered by
+    digest: str = ""
 
     def locate(self, path: tuple, *, key: bool = False) -> tuple[str, int, int]:
         """(file, line, column) of the node at ``path``, or of its mapping key.
@@ -911,7 +914,8 @@ def _parse(source: str, name: str, limits: Limits, loader_class: type) -> Loaded
             with contextlib.suppress(Exception):  # disposing must not hide the real outcome
                 loader.dispose()
     sourcemap = SourceMap(dict(builder.vals), dict(builder.keys), dict(builder.raws))
-    return LoadedSpec(name, data, sourcemap, tuple(builder.problems), frozenset(builder.reported))
+    digest = hashlib.sha256(source.encode("utf-8", "surrogatepass")).hexdigest()
+    return LoadedSpec(name, data, sourcemap, tuple(builder.problems), frozenset(builder.reported), digest=digest)
 
 
 def _syntax_error(exc: Exception, source: str, name: str, builder: _Builder | None, loader: Any) -> SpecError:

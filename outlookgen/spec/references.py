@@ -134,7 +134,7 @@ def reference_problems(spec: LoadedSpec) -> list[Diagnostic]:
     entries = _collect_ids(data, spec, report)
     _check_references(data, entries, report)
     _check_timing(data, report)
-    _check_cycles_and_horizon(data, entries, report)
+    _check_cycles_and_horizon(data, report)
     _check_document_date(data, report)
     return problems
 
@@ -236,7 +236,7 @@ def _check_timing(data: dict, report) -> None:
             report(path, "a milestone needs 'at' (the unit it falls at the end of) or 'after' (the tasks it waits for)")
 
 
-def _check_cycles_and_horizon(data: dict, entries: dict[str, _Entry], report) -> None:
+def _check_cycles_and_horizon(data: dict, report) -> None:
     tasks: dict[str, tuple[tuple, dict]] = {}
     for path, task in _tasks(data):
         ident = task.get("id")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from outlookgen.errors import Diagnostic, SpecError
+from outlookgen.spec import verdicts
 from outlookgen.spec.includes import refuse_escaping_spec, resolve_includes
 from outlookgen.spec.loader import Limits, LoadedSpec, load_spec
 from outlookgen.spec.project_folder import project_root
@@ -35,7 +36,10 @@ def load_resolved(path: str | Path, *, name: str | None = None, limits: Limits |
 def load_valid(path: str | Path, *, name: str | None = None, limits: Limits | None = None) -> LoadedSpec:
     """Load and validate one spec file; raise SpecError listing every problem found."""
     spec = load_resolved(path, name=name, limits=limits)
+    if not spec.problems and verdicts.known_valid(spec.digest, verdicts.spec_checker()):
+        return spec  # this very text was found valid before: the schema check need not even be imported
     problems = validate(spec)
     if problems:
         raise SpecError(diagnostics=problems)
+    verdicts.remember_valid(spec.digest, verdicts.spec_checker())
     return spec

@@ -10,6 +10,7 @@ characters XML cannot hold.
 from __future__ import annotations
 
 import re
+from functools import cache, lru_cache
 
 from outlookgen.render.docx.blocks import clean
 
@@ -113,6 +114,7 @@ def paragraph(props: str, content: str) -> str:
     return f"<w:p>{props}{content}</w:p>"
 
 
+@cache  # bounded by the characters a document uses
 def char_width(ch: str) -> float:
     """Estimated advance width of ``ch`` in em."""
     cp = ord(ch)
@@ -130,6 +132,7 @@ def char_width(ch: str) -> float:
     return 0.6
 
 
+@cache
 def is_wide(ch: str) -> bool:
     cp = ord(ch)
     return cp >= 0x1100 and any(lo <= cp <= hi for lo, hi in WIDE_RANGES)
@@ -142,6 +145,7 @@ _BREAKS = re.compile(r"[\s/]+")
 SHORT_CJK = 4
 
 
+@lru_cache(maxsize=65536)  # owners, phases, statuses and dates repeat in every table
 def text_extent(text: str) -> tuple[float, float]:
     """(longest unbreakable piece, longest line) of ``text`` in em.
 
