@@ -68,7 +68,16 @@ def install(tmp: Path) -> list[str]:
     env_dir = tmp / "venv"
     venv.create(env_dir, with_pip=True)
     python = env_dir / "bin" / "python"
-    subprocess.run([str(python), "-m", "pip", "install", "-q", str(ROOT)], check=True)
+    # A copy of the checkout's files, so no leftover build/ folder of setuptools' slips into the wheel.
+    source = tmp / "source"
+    listed = subprocess.run(
+        ["git", "ls-files", "-co", "--exclude-standard"], cwd=ROOT, check=True, capture_output=True, text=True
+    ).stdout.splitlines()
+    for name in listed:
+        if (ROOT / name).is_file():
+            (source / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, source / name)
+    subprocess.run([str(python), "-m", "pip", "install", "-q", str(source)], check=True, capture_output=True)
     return [str(python), "-m", "outlookgen"]
 
 
