@@ -33,8 +33,8 @@ def test_wheel_ships_templates_schema_and_starters(wheel):
         "outlookgen/templates/default/labels/en.yaml",
         "outlookgen/templates/default/labels/zh-CN.yaml",
         "outlookgen/schemas/outlook.schema.json",
-        "outlookgen/starters/starter.en.yaml",
-        "outlookgen/starters/starter.zh-CN.yaml",
+        "outlookgen/scaffold/starters/starter.en.yaml",
+        "outlookgen/scaffold/starters/starter.zh-CN.yaml",
     ):
         assert needed in names
     assert not any(n.startswith(("tests/", "samples/", "bench/")) for n in names)
