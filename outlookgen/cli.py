@@ -8,11 +8,17 @@ from __future__ import annotations
 import click
 
 from outlookgen import __version__
+from outlookgen.commands.baseline import baseline
 from outlookgen.commands.build import build
 from outlookgen.commands.diff import diff
+from outlookgen.commands.export import export
 from outlookgen.commands.ics import ics
+from outlookgen.commands.import_ import import_
 from outlookgen.commands.init import init, schema
 from outlookgen.commands.lint import lint
+from outlookgen.commands.merge import merge
+from outlookgen.commands.portfolio import portfolio
+from outlookgen.commands.preview import preview
 from outlookgen.commands.templates import templates
 from outlookgen.commands.validate import validate
 from outlookgen.commands.watch import watch
@@ -30,5 +36,7 @@ def main(ctx: click.Context) -> None:
         ctx.exit(2)
 
 
-for command in (build, validate, lint, diff, ics, init, schema, templates, watch):
+for command in (build, validate, lint, diff, ics, init, schema, templates, watch, preview, merge, portfolio):
+    main.add_command(command)
+for command in (baseline, export, import_):  # plans that travel: baselines, MS Project and Excel
     main.add_command(command)

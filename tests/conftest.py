@@ -88,3 +88,39 @@ def reader_names(spec: Path) -> list[str]:
         + [d.pain_point for d in o.drivers]
         + [p.name for p in road.phases]
     )
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """Run the tests that start MPXJ's JVM last.
+
+    The JVM lives in the test process until it exits (JPype cannot start a
+    second one), with a score of threads of its own. A process forked after
+    that (the build's workers, the forked renders of large specs, the preview
+    server's subprocesses) inherits locks those threads held and can hang on
+    them for ever; nothing forks once the JVM tests are the last to run.
+    """
+    jvm = [item for item in items if "mpxj" in getattr(item, "fixturenames", ())]
+    if jvm:
+        later = set(map(id, jvm))
+        items[:] = [item for item in items if id(item) not in later] + jvm
+
+
+@pytest.fixture(scope="session")
+def mpxj():
+    """MPXJ (the reference reader of MS Project files) on a JVM started once per test session, lazily.
+
+    JPype cannot start a second JVM in one process, so it is never shut
+    down. Java and the ``mpxj`` wheel (which carries its jars) are required
+    in CI; locally a missing one skips the test.
+    """
+    require_tool("java")
+    try:
+        import jpype
+        import mpxj  # noqa: F401  (puts MPXJ's jars on the class path)
+    except ImportError as exc:
+        if os.environ.get("CI"):
+            pytest.fail(f"MPXJ is not installed ({exc}); the test extra installs it")
+        pytest.skip(f"MPXJ is not installed ({exc})")
+    if not jpype.isJVMStarted():
+        jpype.startJVM("-Xmx512m", "-XX:TieredStopAtLevel=1", convertStrings=False)
+    return jpype

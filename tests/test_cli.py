@@ -247,3 +247,18 @@ def test_schema_can_be_written_to_a_file(tmp_path, cli):
         json.loads((tmp_path / "outlook.schema.json").read_text(encoding="utf-8"))["$id"]
         == "urn:outlookgen:schema:outlook:1"
     )
+
+
+def test_build_help_names_every_format_and_the_defaults(cli):
+    # Issue 15: --help listed md, html, docx and left pdf out.
+    from outlookgen.render.registry import FORMATS, default_formats
+
+    code, out, _ = cli("build", "--help")
+    assert code == 0
+    options = " ".join(out.split())
+    listed = re.search(r"-f, --format TEXT (.*?) -o, --output", options).group(1)
+    named = re.findall(r"\b(md|html|docx|pdf)\b", listed.split("Default:")[0])
+    assert list(dict.fromkeys(named)) == list(FORMATS)
+    assert "pdf needs the [pdf] extra" in listed
+    defaults = listed.split("Default:")[1]
+    assert re.findall(r"\b(md|html|docx|pdf)\b", defaults) == list(default_formats())

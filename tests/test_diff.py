@@ -166,3 +166,34 @@ def test_diff_never_writes_over_either_spec(cli, tmp_path, side):
     assert code == 1
     assert f"would write {target}, which is the {side} spec {target}" in err
     assert old.read_bytes() == BI_OLD.read_bytes() and new.read_bytes() == BI_NEW.read_bytes()
+
+
+# --------------------------------------------------------------------------- issue 15: CI and unrelated plans
+
+
+def test_exit_code_says_whether_the_plans_differ_and_errors_are_not_changes(cli, tmp_path):
+    assert cli("diff", BI_OLD, BI_NEW, "--exit-code")[0] == 1
+    assert cli("diff", BI_NEW, BI_NEW, "--exit-code")[0] == 0
+    assert cli("diff", BI_OLD, BI_NEW)[0] == 0  # without the flag a report is a success
+    # an error is 2 with --exit-code (1 would read as "changed"), 1 without it as in every command
+    code, out, err = cli("diff", tmp_path / "missing.yaml", BI_NEW, "--exit-code")
+    assert (code, out) == (2, "")
+    assert err.startswith(f"{tmp_path / 'missing.yaml'}:1:1: error: ")
+    assert cli("diff", tmp_path / "missing.yaml", BI_NEW)[0] == 1
+
+
+def test_two_different_plans_are_reported_with_a_warning(cli):
+    code, out, err = cli("diff", ERP_NEW, BI_NEW)
+    assert code == 0
+    assert out.startswith("Changes since version")  # the report is still written
+    typed = compare(build_outlook(load_valid(ERP_NEW).data), build_outlook(load_valid(BI_NEW).data))
+    assert typed.shared_ids == 1 and typed.looks_unrelated
+    smaller = min(typed.old_ids, typed.new_ids)
+    assert err == (
+        f"{BI_NEW}:1:1: warning: $: {ERP_NEW} and {BI_NEW} share 1 of {smaller} ids ({1 / smaller:.0%}):"
+        " they look like different plans, not two versions of one"
+        " (the report matches objectives, scope, tasks, milestones, risks and KPIs by id)\n"
+    )
+    # two versions of one plan: no warning, however much changed
+    code, _, err = cli("diff", BI_OLD, BI_NEW)
+    assert code == 0 and err == ""

@@ -250,7 +250,7 @@ def test_two_builds_writing_one_folder_at_once_leave_complete_valid_files(tmp_pa
     for name, data in final.items():
         assert data in expected[name], f"{name} is not a complete output of either build"
     assert not temp_files(out)
-    for path in (manifest.cache_dir() / "manifests").glob("*.json"):
+    for path in (manifest.cache_dir() / "specs").glob("*/*.json"):
         json.loads(path.read_text(encoding="utf-8"))  # the shared cache stayed valid JSON
 
 
@@ -402,42 +402,48 @@ def test_a_spec_name_that_is_not_utf8_builds_and_errors_stay_one_printable_line(
 # --------------------------------------------------------------------------- the build cache
 
 
-def _manifest_file(out: Path) -> Path:
-    return manifest.manifest_path(out)
+def _record_file(spec: Path) -> Path:
+    """The build cache's record of ``spec`` as a build run in ``spec``'s project folder names it."""
+    return manifest.record_path(manifest.spec_key("specs/plan.yaml", manifest.digest_file(spec)))
 
 
-def _every_output(entry: str) -> bytes:
-    """A manifest whose entry for every output of plan.yaml is ``entry`` (JSON text)."""
-    outputs = ", ".join(f'"plan.{fmt}": {entry}' for fmt in FORMATS)
-    return ('{"format": 1, "outputs": {' + outputs + "}}").encode()
+def _record(**fields) -> bytes:
+    """A record of plan.yaml with ``fields`` in place of sound ones (JSON text)."""
+    document = {"format": 2, "spec": "specs/plan.yaml", "dependencies": [], "sources": "x", "builds": {}}
+    document.update(fields)
+    return json.dumps(document).encode()
 
 
 DAMAGED = {
     "garbage": b"\x00\xff not json",
     "empty": b"",
     "a-list": b"[1, 2, 3]",
-    "outputs-a-list": b'{"format": 1, "outputs": []}',
-    "entry-a-string": _every_output('"x"'),
-    "numbers-not-strings": _every_output('{"inputs": 1, "output": 2, "dependencies": [3, null]}'),
-    "dependencies-mixed": _every_output('{"inputs": "a", "output": "b", "dependencies": ["x", 1]}'),
-    "dependencies-a-string": _every_output('{"inputs": "a", "output": "b", "dependencies": "abc"}'),
-    "dependency-a-list": _every_output('{"inputs": "a", "output": "b", "dependencies": [["x"]]}'),
-    "dependency-a-fifo": _every_output('{"inputs": "a", "output": "b", "dependencies": ["@FIFO@"]}'),
+    "builds-a-list": _record(builds=[]),
+    "build-a-string": _record(builds={"a": "x"}),
+    "numbers-not-strings": _record(sources=1, dependencies=[3, None], builds={"a": {"md": 2}}),
+    "dependencies-mixed": _record(dependencies=["x", 1]),
+    "dependencies-a-string": _record(dependencies="abc"),
+    "dependency-a-list": _record(dependencies=[["x"]]),
+    "dependency-a-fifo": _record(dependencies=["@FIFO@"]),
+    "dependency-outside": _record(dependencies=["../../../../../../etc/passwd"]),
+    "facts-of-the-wrong-kind": _record(facts="x", findings={"a": 1}, tasks=True),
     "deeply-nested": b"[" * 100_000 + b"]" * 100_000,
-    "huge-number": b'{"format": 1' + b"0" * 5000 + b"}",
-    "future-format": b'{"format": 99, "outputs": {}}',
+    "huge-number": b'{"format": 2' + b"0" * 5000 + b"}",
+    "future-format": _record(format=99),
 }
 
 
 @pytest.mark.parametrize("content", DAMAGED.values(), ids=DAMAGED.keys())
-def test_a_damaged_manifest_costs_a_rebuild_never_the_build(tmp_path, content):
+def test_a_damaged_cache_record_costs_a_rebuild_never_the_build(tmp_path, content):
     spec = write_spec(tmp_path / "specs")
     out = tmp_path / "out"
     build([spec], BuildOptions(output_dir=out, jobs=1))
     fifo = tmp_path / "fifo"
     if b"@FIFO@" in content:
         os.mkfifo(fifo)
-    _manifest_file(out).write_bytes(content.replace(b"@FIFO@", str(fifo).encode()))
+    record = _record_file(spec)
+    record.parent.mkdir(parents=True, exist_ok=True)
+    record.write_bytes(content.replace(b"@FIFO@", str(fifo).encode()))
     for _ in range(2):  # the damaged cache, then the one the first build rewrote
         # In a child process: a regression that reads the FIFO must fail, not hang.
         code, _, err = run_limited(["build", spec, "-o", out, "-q"], cwd=tmp_path, cpu_seconds=30)
@@ -447,11 +453,11 @@ def test_a_damaged_manifest_costs_a_rebuild_never_the_build(tmp_path, content):
 
 
 @posix_only
-@pytest.mark.parametrize("kind", ["folder", "fifo", "cache-is-a-file", "manifests-is-a-file"])
+@pytest.mark.parametrize("kind", ["folder", "fifo", "cache-is-a-file", "records-is-a-file"])
 def test_an_unreadable_or_unwritable_cache_never_fails_a_build(tmp_path, kind):
     spec = write_spec(tmp_path / "specs")
     out = tmp_path / "out"
-    path = _manifest_file(out)
+    path = _record_file(spec)
     if kind == "folder":
         path.mkdir(parents=True)
     elif kind == "fifo":
@@ -461,7 +467,7 @@ def test_an_unreadable_or_unwritable_cache_never_fails_a_build(tmp_path, kind):
         manifest.cache_dir().rmdir()
         manifest.cache_dir().write_text("not a folder", encoding="utf-8")
     else:
-        (manifest.cache_dir() / "manifests").write_text("not a folder", encoding="utf-8")
+        (manifest.cache_dir() / "specs").write_text("not a folder", encoding="utf-8")
     for _ in range(2):
         code, _, err = run_limited(["build", spec, "-o", out, "-q"], cwd=tmp_path, cpu_seconds=30)
         assert code == 0, err
@@ -623,7 +629,7 @@ def test_a_template_that_is_not_utf8_is_one_error_line_at_the_template(tmp_path,
     assert code == 1
     # located at the template (not blamed on each spec), and said once for both specs
     assert check_error_lines(err) == [
-        "acme/md/outlook.md.j2:1:1: error: $: not valid UTF-8 (byte 0xff); save it as UTF-8"
+        f"{pack}/md/outlook.md.j2:1:1: error: $: not valid UTF-8 (byte 0xff); save it as UTF-8"
     ]
     assert not (tmp_path / "out").exists()
 

@@ -491,7 +491,8 @@ def _active_content(page: Page, where: str) -> list:
             value = value or ""
             handler = name.startswith("on") or name in ("srcdoc", "formaction", "action")
             url = name in ("href", "src", "xlink:href") and not value.startswith(("#", "data:image/", *SAFE_URL))
-            style = name == "style" and re.search(r"url\(|expression|javascript", value, re.I)
+            # our own legend swatches are data:image/ backgrounds (as src may be); anything else fetches
+            style = name == "style" and re.search(r"url\((?!'data:image/)|expression|javascript", value, re.I)
             if handler or url or style:
                 found.append((tag, name, value))
     return found

@@ -156,8 +156,17 @@ HOSTILE = (
     "{{ 7*7 }} {% if true %}x{% endif %} </style></svg> <!-- --> &amp; \"q\" 'a' ]]> `</title>`"
 )
 _TEXT_REFS = {"#/$defs/text", "#/$defs/textList", "#/$defs/target", "#/$defs/deadline"}
-# Strings that are not shown as text: ids, references, dates, file paths to include.
-_NOT_TEXT_REFS = {"#/$defs/id", "#/$defs/idRef", "#/$defs/idRefs", "#/$defs/date", "#/$defs/pathList"}
+# Strings that are not shown as text: ids, references (plain or typed links), dates, file paths
+# to include, where a baseline is read from.
+_NOT_TEXT_REFS = {
+    "#/$defs/id",
+    "#/$defs/idRef",
+    "#/$defs/idRefs",
+    "#/$defs/dependency",
+    "#/$defs/date",
+    "#/$defs/pathList",
+    "#/$defs/sourcePath",
+}
 
 
 def _text_paths(node: dict, path: tuple, defs: dict, out: set, depth: int = 0) -> None:
@@ -304,7 +313,8 @@ def test_brand_colours_from_a_pack_reach_css_and_svg(tmp_path):
     (root / "html").rmdir()
     page = render(ROOT / "samples" / "bi-platform.en.yaml", pack=str(root))
     assert "--og-primary: #123456;" in page
-    assert ".og-phase-2 { --og-phase: #abcdef; }" in page
+    # the phase's text colour: black on a light phase colour, where white would fail contrast
+    assert ".og-phase-2 { --og-phase: #abcdef; --og-on-phase: #000000; }" in page
     assert 'fill="#abcdef"' in page  # the second phase's bars
 
 

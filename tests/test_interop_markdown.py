@@ -10,6 +10,7 @@ import re
 import subprocess
 
 import pytest
+import yaml
 from conftest import ROOT, SAMPLE_FILES, reader_names, require_tool
 
 from outlookgen.model import build_outlook
@@ -109,3 +110,53 @@ def test_mermaid_gantt_renders(built, tmp_path):
         assert "Syntax error" not in drawn
         first_task = build_outlook(load_valid(spec).data).roadmap.tasks[0].name
         assert _visible(first_task).split(":")[0][:20] in drawn
+
+
+# Appendix titles that put markup, symbols, repeats and Chinese punctuation into contents entries.
+_TRICKY_TITLES = [
+    "`code` and **bold** *it*",
+    "[A link](https://example.com) in a title",
+    "Glossary",
+    "Glossary",
+    "Current state",
+    "C++ & C# <tags> $x$ 100%",
+    "a_b-c snake_case",
+    "第一步 · 背景（重复）",
+    "Straße ÉCOLE İstanbul",
+    "www.example.com and http://x.y :smile: @me",
+]
+
+
+def _links_resolve(path) -> None:
+    """Every contents link names the id pandoc gave the heading that shows the link's text."""
+    page = _pandoc(path, "html")
+    headings = {
+        ident: re.sub(r"<[^>]+>|\s+", " ", inner)
+        for ident, inner in re.findall(r'<h\d id="([^"]+)">(.*?)</h\d>', page, re.S)
+    }
+    links = re.findall(r'<li><a href="#([^"]+)">(.*?)</a>', page, re.S)
+    assert len(links) > 10
+    for ident, text in links:
+        assert ident in headings, (ident, text)
+        assert " ".join(headings[ident].split()) == " ".join(re.sub(r"<[^>]+>", " ", text).split()), ident
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda p: p.name)
+def test_pandoc_resolves_every_contents_link(built, spec):
+    _links_resolve(built[spec])
+
+
+def test_contents_links_resolve_with_tricky_headings(tmp_path):
+    data = yaml.safe_load(SAMPLE_FILES[0].read_text(encoding="utf-8"))
+    data["appendices"] = [{"title": title, "body": "Text."} for title in _TRICKY_TITLES]
+    spec = tmp_path / "tricky.yaml"
+    spec.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    build([spec], BuildOptions(formats=("md",), output_dir=tmp_path))
+    _links_resolve(tmp_path / "tricky.md")
+    tool = require_tool("markdownlint-cli2")
+    proc = subprocess.run(
+        [tool, "--config", str(INTEROP / "markdownlint.jsonc"), str(tmp_path / "tricky.md")],
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr  # MD051: every link fragment names a heading

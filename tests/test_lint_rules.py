@@ -9,7 +9,10 @@ tests/lint/base.yaml (a clean spec) or gives a whole ``spec`` of its own:
 - ``expect``: the findings of that rule only, in position order, each with
   ``path`` and optionally ``line``, ``column``, ``severity``, ``message`` and
   ``hint`` (substrings) — an empty list for a passing case;
-- ``lang``: the language of the messages checked (default: the spec's).
+- ``lang``: the language of the messages checked (default: the spec's);
+- ``baseline``: a baseline file's data (``tasks``, ``milestones``, and a
+  ``tolerance``), what ``outlookgen baseline`` or ``roadmap.baseline`` would
+  give the plan.
 
 Patched specs must still validate, so a case can never pass by accident on
 a spec the linter would refuse.
@@ -26,6 +29,8 @@ import yaml
 from conftest import ROOT
 
 from outlookgen.lint import all_rules, lint_spec
+from outlookgen.model import build_outlook
+from outlookgen.model.baseline import DEFAULT_TOLERANCE, baseline_from_data
 from outlookgen.spec.loader import load_text
 from outlookgen.spec.validate import validate
 
@@ -77,6 +82,13 @@ def _spec_text(case: dict) -> str:
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
 
 
+def _baseline(case: dict):
+    if "baseline" not in case:
+        return None
+    data = case["baseline"]
+    return baseline_from_data(data, "case.baseline.yaml", data.get("tolerance", DEFAULT_TOLERANCE))
+
+
 def _cases():
     for case_file in CASE_FILES:
         document = yaml.safe_load(case_file.read_text(encoding="utf-8"))
@@ -89,7 +101,8 @@ def test_rule_case(code, case):
     spec = load_text(_spec_text(case), "case.yaml")
     problems = validate(spec)
     assert not problems, "the case's spec must be valid:\n" + "\n".join(p.format() for p in problems)
-    findings = lint_spec(spec, lang=case.get("lang"), enabled={code})
+    outlook = build_outlook(spec.data, baseline=_baseline(case))
+    findings = lint_spec(spec, outlook=outlook, lang=case.get("lang"), enabled={code})
     expected = case.get("expect") or []
     shown = "\n".join(f.format() for f in findings) or "(none)"
     assert [f.path for f in findings] == [e["path"] for e in expected], f"findings:\n{shown}"

@@ -93,8 +93,10 @@ INLINE_CASES = [
     ("[label] (https://x.io)", (T("[label] (https://x.io)"),)),
     ("a]b[c", (T("a]b[c"),)),
     ("[a](https://x.io", (T("[a](https://x.io"),)),
-    # intraword emphasis is allowed (CommonMark does the same)
-    ("a*b*c", (T("a"), E_(T("b")), T("c"))),
+    # a single * between letters or digits is literal ("7*24小时", "5*8"); ** is not
+    ("a*b*c", (T("a*b*c"),)),
+    ("7*24小时运维", (T("7*24小时运维"),)),
+    ("a*b *c*", (T("a*b "), E_(T("c")))),
     ("snake**case**word", (T("snake"), S_(T("case")), T("word"))),
     # CJK: no space around markers, punctuation inside
     ("订单处理周期缩短**20%**", (T("订单处理周期缩短"), S_(T("20%")))),
@@ -355,7 +357,8 @@ MD_CASES = [
     ("订单处理周期缩短**20%**", "订单处理周期缩短**20%**", None, None),
     ("这是**“重点”**内容", "这是&#8203;**“重点”**&#8203;内容", None, None),
     ("缩短**20%**以上", "缩短**20%**&#8203;以上", None, None),
-    ("a*b*c", "a*b*c", None, None),
+    ("a*b*c", "a\\*b\\*c", None, None),
+    ("7*24小时", "7\\*24小时", None, None),
     # RTL, emoji: untouched
     ("مرحبا بالعالم", "مرحبا بالعالم", None, None),
     ("🎉 done 👍🏽", "🎉 done 👍🏽", None, None),

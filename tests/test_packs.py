@@ -90,14 +90,15 @@ def test_scaffolded_pack_checks_clean_and_its_examples_show(tmp_path, cli):
     code, _, err = cli("templates", "new", folder)
     assert code == 0, err
     assert (folder / "pack.yaml").is_file()
-    assert cli("templates", "check", folder)[0] == 0
+    code, _, err = cli("templates", "check", folder)
+    assert code == 0 and "A11Y101" not in err, err  # its colours pass WCAG contrast
     md, html, docx_path = build(cli, BI, tmp_path / "out", "-t", folder)
     assert "*Prepared with the firm's implementation method.*" in md
     assert md.startswith("# Northwind Retail BI Platform")  # super() kept the default cover
     for output in (md, html, docx_text(docx_path)):
         assert "About us" in output
         assert "Engagement team" in output
-    assert "--og-accent: #c9a227;" in html
+    assert "--og-accent: #896e1b;" in html
 
 
 def test_scaffold_refuses_a_used_folder_and_a_bad_name(tmp_path, cli):
@@ -176,7 +177,7 @@ def test_sandbox_escapes_fail_cleanly(tmp_path, cli, payload):
     pack = make_pack(tmp_path, SANDBOX_ESCAPES[payload].replace("SENTINEL", str(tmp_path / "sentinel")))
     code, _, err = cli("build", MINIMAL, "-f", "md", "-t", pack, "-o", tmp_path / "out")
     assert code == 1
-    assert err.startswith("evil/md/outlook.md.j2:1:1: error: $: ")
+    assert err.startswith(f"{pack}/md/outlook.md.j2:1:1: error: $: ")
     assert "Traceback" not in err
     assert not (tmp_path / "sentinel").exists()
     assert not (tmp_path / "out").exists()
@@ -223,7 +224,7 @@ def test_runaway_recursion_is_a_located_error(tmp_path, cli):
     pack = make_pack(tmp_path, "{% macro again(n) %}{{ again(n + 1) }}{% endmacro %}\n{{ again(1) }}")
     code, _, err = cli("build", MINIMAL, "-f", "md", "-t", pack, "-o", tmp_path / "out")
     assert code == 1
-    assert err.startswith("evil/md/outlook.md.j2:1:1: error: $: while rendering: the template recurses too deeply")
+    assert err.startswith(f"{pack}/md/outlook.md.j2:1:1: error: $: while rendering: the template recurses too deeply")
 
 
 def test_a_template_that_runs_too_long_is_stopped(tmp_path, cli, monkeypatch):
@@ -233,7 +234,7 @@ def test_a_template_that_runs_too_long_is_stopped(tmp_path, cli, monkeypatch):
     )
     code, _, err = cli("build", MINIMAL, "-f", "md", "-t", pack, "-o", tmp_path / "out")
     assert code == 1
-    assert err.startswith("evil/md/outlook.md.j2:2:1: error: $: while rendering: rendering took longer than 1 s")
+    assert err.startswith(f"{pack}/md/outlook.md.j2:2:1: error: $: while rendering: rendering took longer than 1 s")
 
 
 def test_output_past_the_cap_is_stopped(tmp_path, cli, monkeypatch):
@@ -252,8 +253,29 @@ def test_template_errors_name_pack_file_and_line(tmp_path, cli):
     )
     code, _, err = cli("build", MINIMAL, "-f", "md", "-t", pack, "-o", tmp_path / "out")
     assert code == 1
-    assert err.startswith("evil/md/outlook.md.j2:3:1: error: $: while rendering: ")
+    assert err.startswith(f"{pack}/md/outlook.md.j2:3:1: error: $: while rendering: ")
     assert "titel" in err
+
+
+def test_template_errors_name_the_file_the_user_can_open_not_the_pack_name(tmp_path, cli):
+    # Issue 15: a pack named "acme" in a folder called firm-templates/ was named
+    # acme/md/outlook.md.j2, a path that does not exist.
+    pack = make_pack(tmp_path, "line one\n{{ meta.titel }}\n", name="acme")
+    pack = pack.rename(tmp_path / "firm-templates")
+    (tmp_path / "work").mkdir()
+    code, _, err = cli("build", MINIMAL, "-f", "md", "-t", pack, "-o", tmp_path / "out", cwd=tmp_path)
+    assert code == 1
+    assert err.startswith("firm-templates/md/outlook.md.j2:2:1: error: $: while rendering: "), err
+    assert (tmp_path / "firm-templates/md/outlook.md.j2").is_file()
+    # outside the working folder: the absolute path
+    code, _, err = cli("build", MINIMAL, "-f", "md", "-t", pack, "-o", tmp_path / "out", cwd=tmp_path / "work")
+    assert err.startswith(f"{pack}/md/outlook.md.j2:2:1: error: "), err
+    # a bad brand in pack.yaml names that file too
+    (pack / "md" / "outlook.md.j2").unlink()
+    (pack / "pack.yaml").write_text("name: acme\nextends: default\nbrand: {color: red}\n", encoding="utf-8")
+    code, _, err = cli("build", MINIMAL, "-f", "html", "-t", pack, "-o", tmp_path / "out", cwd=tmp_path)
+    assert code == 1
+    assert err.startswith("firm-templates/pack.yaml:1:1: error: brand.color: "), err
 
 
 # --------------------------------------------------------------------------- reference.docx from someone else
@@ -298,7 +320,7 @@ REFERENCES = {
                 if name == "__extra__"
                 else data.replace(b"<Relationships", b"<Relationships", 1).replace(
                     b"</Relationships>",
-                    b'<Relationship Id="rIdX" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/attachedTemplate" Target="file:///c:/evil.dotm" TargetMode="External"/></Relationships>',
+                    b'<Relationship Id="rIdX" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/attachedTemplate" Target="https://evil.example/evil.dotm" TargetMode="External"/></Relationships>',
                 )
                 if name == "word/_rels/document.xml.rels"
                 else data
@@ -321,8 +343,8 @@ def test_a_bad_reference_docx_is_refused(tmp_path, cli, case):
     pack = docx_pack(tmp_path, make())
     code, _, err = cli("build", MINIMAL, "-f", "docx", "-t", pack, "-o", tmp_path / "out")
     assert code == 1
-    # located at the part (and the element in it) that is refused
-    assert re.match(r"wordy/docx/reference\.docx:\d+:\d+: error: \S+: refused: ", err), err
+    # located at the part (and the element in it) that is refused, by a path the user can open
+    assert re.match(re.escape(str(pack / "docx" / "reference.docx")) + r":\d+:\d+: error: \S+: refused: ", err), err
     assert expected in err
     assert not (tmp_path / "out").exists()
     code, _, err = cli("templates", "check", pack)
@@ -360,15 +382,19 @@ def test_check_reports_every_kind_of_problem(tmp_path, cli):
     assert "brand.logo" in err
     assert "label 'cover.prepared_bi' is not a label outlookgen uses (did you mean 'prepared_by'?)" in err
     assert (
-        "sloppy/md/outlook.md.j2:2:1: error: $: block 'covr' does not exist in 'default:outlook.md.j2' (did you mean 'cover'?)"
+        f"{pack}/md/outlook.md.j2:2:1: error: $: block 'covr' does not exist in 'default:outlook.md.j2' (did you mean 'cover'?)"
         in err
     )
-    assert "sloppy/html/outlook.html.j2:1:1: error: $: template syntax:" in err
-    assert "lacks the table style 'Gantt Table' the Word writer uses" in err
+    assert f"{pack}/html/outlook.html.j2:1:1: error: $: template syntax:" in err
+    # A missing writer style is not a mistake any more: it is derived from the file's own styles, and said.
+    assert (
+        "note: word/styles.xml: the Word writer adds table style 'Gantt Table', derived from the file's own "
+        "Normal and Heading styles" in err
+    )
 
 
 def test_check_passes_the_built_in_and_sample_packs(cli):
-    for pack in ("default", "executive", str(ACME)):
+    for pack in ("default", "executive", str(ACME), str(ACME.parent / "northstar")):
         code, out, err = cli("templates", "check", pack)
         assert code == 0, err
         assert out.endswith("no problems found\n")

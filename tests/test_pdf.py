@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -19,9 +20,24 @@ def test_without_weasyprint_pdf_is_refused_with_the_install_hint(tmp_path, cli, 
     shutil.copy(ZH, spec)
     code, _, err = cli("build", spec, "-f", "md,pdf")
     assert code == 1
-    assert "pip install 'outlookgen[pdf]'" in err
+    # these tests run from a source checkout: the hint says how to add the extra there
+    assert f"pip install -e '.[pdf]' in {ROOT}" in err
     assert "Traceback" not in err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["plan.yaml"], "a refused build writes nothing"
+
+
+def test_the_install_hint_follows_how_outlookgen_was_installed(tmp_path):
+    from outlookgen.render.pdf import install_hint
+
+    site = tmp_path / "site-packages" / "outlookgen"
+    site.mkdir(parents=True)
+    clone = tmp_path / "my clone"
+    url = json.dumps({"url": clone.as_uri(), "dir_info": {}})
+    assert f"pip install '.[pdf]' in {clone} " in install_hint(site, url)  # pip install . from a clone
+    wheel = '{"url": "file:///dist/outlookgen-1.0-py3-none-any.whl", "archive_info": {}}'
+    assert "pip install 'outlookgen[pdf]' " in install_hint(site, wheel)
+    assert "pip install 'outlookgen[pdf]' " in install_hint(site, "")  # from the package index
+    assert f"pip install -e '.[pdf]' in {ROOT} " in install_hint(ROOT / "outlookgen", "")  # running in the checkout
 
 
 def test_pdf_is_not_a_default_format(tmp_path, cli):

@@ -36,7 +36,9 @@ def test_build_with_no_argument_builds_the_project(project, cli):
 def test_command_line_options_win_over_the_config(project, cli):
     code, _, err = cli("build", "specs/alpha.yaml", "--locale", "en", "-o", "elsewhere", cwd=project)
     assert code == 0, err
-    assert (project / "elsewhere" / "alpha.md").read_text(encoding="utf-8").count("Step 1 · Background") == 1
+    text = (project / "elsewhere" / "alpha.md").read_text(encoding="utf-8")
+    assert text.count("\n## Step 1 · Background") == 1  # English (--locale) over the config's Chinese
+    assert "第一步" not in text
 
 
 def test_config_errors_are_located(project, cli):

@@ -192,8 +192,8 @@ def test_milestones_in_a_built_roadmap() -> None:
     assert (side.time, side.critical) == (1, False)  # after a task with slack
     assert (review.time, review.after, review.critical) == (6, (), False)  # beyond the live end (4)
     assert (kickoff.time, kickoff.unit) == (0, 1)
-    assert done.date == date(2026, 2, 1)  # last day (Sunday) of week 4
-    assert review.date == date(2026, 2, 15)
+    assert done.date == date(2026, 1, 30)  # the last working day (Friday) of week 4, not its Sunday
+    assert review.date == date(2026, 2, 13)
     assert kickoff.date == date(2026, 1, 5)  # time 0 is the start date itself
     assert outlook.roadmap.end == 6  # the milestone at 6 extends the plan
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
+import pytest
 import yaml
 from conftest import ROOT, SAMPLES
 
@@ -76,3 +78,63 @@ def test_without_dates_only_blocked_tasks_are_late():
     assert view.unit is None
     assert view.late == ()
     assert not view.has_progress
+
+
+# --------------------------------------------------------------------------- issue 15: --as-of outside the plan
+
+
+def test_before_the_plan_starts_progress_is_zero_and_nothing_is_late():
+    def edit(tasks):
+        tasks[0].update(status="done")
+        tasks[1].update(status="blocked", progress=40)
+
+    outlook = outlook_with(edit)
+    before = status_view(outlook, date(2026, 1, 15))
+    assert before.overall == 0.0
+    assert [(p.percent, p.done, p.total) for p in before.phases] == [(0.0, 0, 2)]
+    assert before.late == ()
+    assert before.has_progress  # the view is shown, saying 0 %, not hidden
+    first_day = status_view(outlook, date(2026, 3, 2))  # the plan's first day is inside it
+    assert first_day.overall > 0 and [x.task.id for x in first_day.late] == ["T2"]
+
+
+def test_the_plan_span_includes_the_buffer():
+    from outlookgen.model.status import outside_plan, plan_span
+
+    outlook = outlook_with(lambda tasks: None)
+    span = plan_span(outlook)
+    assert (span.start, span.end) == (date(2026, 3, 2), date(2026, 4, 12))  # 5 weeks of tasks + 1 buffer week
+    assert [outside_plan(outlook, d) for d in (date(2026, 3, 1), span.start, span.end, date(2026, 4, 13))] == [
+        "before",
+        None,
+        None,
+        "after",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("as_of", "says"),
+    [
+        ("2025-01-01", "--as-of 2025-01-01 is before the plan starts"),
+        ("2031-01-01", "--as-of 2031-01-01 is after the plan ends"),
+    ],
+)
+def test_build_warns_when_as_of_is_outside_the_plan(tmp_path, cli, as_of, says):
+    spec = tmp_path / "plan.yaml"
+    spec.write_text(
+        (SAMPLES / "bi-platform.en.yaml").read_text(encoding="utf-8").replace("bi-platform", "plan"), encoding="utf-8"
+    )
+    line = spec.read_text(encoding="utf-8").splitlines().index("  start: 2026-02-02") + 1
+    code, out, err = cli("build", spec, "-f", "md", "--as-of", as_of, "-o", tmp_path / "out")
+    assert code == 0, err
+    assert err == (
+        f"{spec}:{line}:10: warning: roadmap.start: {says} (the plan runs from 2026-02-02 to 2026-09-13);"
+        f" progress shows {'0%' if 'before' in says else 'the last report'}\n"
+    )
+    assert out == f"wrote {tmp_path / 'out' / 'plan.md'}\n"
+    document = (tmp_path / "out" / "plan.md").read_text(encoding="utf-8")
+    overall = re.search(r"\| (\d+)% \|", document).group(1)
+    assert overall == ("0" if "before" in says else "76")
+    # inside the plan: no warning
+    code, _, err = cli("build", spec, "-f", "md", "--as-of", "2026-05-01", "-o", tmp_path / "out", "--force")
+    assert code == 0 and err == ""

@@ -35,6 +35,7 @@ def test_wheel_ships_templates_schema_and_starters(wheel):
         "outlookgen/schemas/outlook.schema.json",
         "outlookgen/scaffold/starters/starter.en.yaml",
         "outlookgen/scaffold/starters/starter.zh-CN.yaml",
+        "outlookgen/project/preview/client.js",  # the script outlookgen preview injects
     ):
         assert needed in names
     assert not any(n.startswith(("tests/", "samples/", "bench/")) for n in names)
@@ -64,3 +65,12 @@ def test_installed_wheel_builds_a_sample_from_another_folder(wheel, tmp_path):
     )
     assert init.returncode == 0, init.stderr
     assert subprocess.run([str(bin_dir / "outlookgen"), "validate", "outlook.yaml"], cwd=elsewhere).returncode == 0
+    # installed from a wheel, without the [pdf] extra: the hint names the package, not a checkout
+    pdf = subprocess.run(
+        [str(bin_dir / "outlookgen"), "build", "outlook.yaml", "-f", "pdf"],
+        cwd=elsewhere,
+        capture_output=True,
+        text=True,
+    )
+    assert pdf.returncode == 1
+    assert "pip install 'outlookgen[pdf]'" in pdf.stderr, pdf.stderr

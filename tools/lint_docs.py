@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from outlookgen.lint import messages
-from outlookgen.lint.registry import GROUPS, all_rules
+from outlookgen.lint.registry import GROUPS, every_rule
 
 HEADER = """\
 # Plan-quality rules (`outlookgen lint`)
@@ -47,6 +47,11 @@ error, exit 2; in a file: a located error, exit 1).
 `build --lint-appendix` adds the same checklist to the document as its last
 appendix, honouring the project's and the spec's `disable` lists.
 
+Portfolio rules (marked *portfolio* below) judge several specs together and
+run only with `outlookgen lint --portfolio`: a person booked past 100% by
+several projects in one week, two go-lives of one organisation in one week.
+Their findings are located at an item of one spec and name the others.
+
 Shared conventions: cancelled tasks are ignored by every rule. A *go-live* is
 a milestone whose name says go-live, cutover, launch, 上线, 切换 or 投产.
 Keyword lists match English words at a word start and Chinese words anywhere.
@@ -56,17 +61,21 @@ Keyword lists match English words at a word start and Chinese words anywhere.
 def render() -> str:
     """The whole page."""
     out = [HEADER, "\n## Rules\n\n| code | name | severity | checks |\n| --- | --- | --- | --- |\n"]
-    rules = all_rules()
+    rules = every_rule()
     for rule in rules:
         title = messages.text("en", rule.code, "title")
-        out.append(f"| [{rule.code}](#{rule.code.lower()}) | `{rule.name}` | {rule.severity} | {title} |\n")
+        scope = " (portfolio)" if rule.scope == "portfolio" else ""
+        out.append(f"| [{rule.code}](#{rule.code.lower()}) | `{rule.name}` | {rule.severity}{scope} | {title} |\n")
     group = None
     for rule in rules:
         if rule.group != group:
             group = rule.group
             digit = rule.code[2]
             out.append(f"\n## OG{digit}xx · {GROUPS[digit]}\n")
-        out.append(f"\n### {rule.code}\n\n`{rule.name}` · {rule.severity} · {messages.text('en', rule.code, 'title')}")
+        scope = " · portfolio (`lint --portfolio`)" if rule.scope == "portfolio" else ""
+        out.append(
+            f"\n### {rule.code}\n\n`{rule.name}` · {rule.severity}{scope} · {messages.text('en', rule.code, 'title')}"
+        )
         out.append(f" / {messages.text('zh-CN', rule.code, 'title')}\n")
         for heading, body in rule.sections().items():
             out.append(f"\n**{heading}.**\n\n{body}\n")

@@ -12,6 +12,18 @@ from outlookgen.commands.common import LOCALES, fail, fail_on_system_error, spli
 from outlookgen.errors import OutlookgenError
 
 
+def _shard(_ctx, _param, value: str | None) -> str | None:
+    """K/N checked on the command line: a malformed value is a usage error (exit 2)."""
+    from outlookgen.project.shards import Shard
+
+    if value is not None:
+        try:
+            Shard.parse(value)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc)) from None
+    return value
+
+
 @click.command()
 @click.argument("specs", nargs=-1, type=click.Path(path_type=Path))
 @click.option(
@@ -52,6 +64,50 @@ from outlookgen.errors import OutlookgenError
     type=click.Path(dir_okay=False, path_type=Path),
     help="An older version of the spec: add a 'Changes since version X' section.",
 )
+@click.option(
+    "--layout",
+    type=click.Choice(["flat", "tree"]),
+    help="With -o: flat puts every document straight in the folder; tree keeps each spec's folder below it"
+    " (default: the project's outputs.layout, else flat).",
+)
+@click.option(
+    "--shard",
+    metavar="K/N",
+    callback=_shard,
+    help="Build only job K's share of N (a CI matrix); N jobs together build every spec exactly once.",
+)
+@click.option(
+    "--shard-by",
+    type=click.Choice(["name", "tasks"]),
+    default="name",
+    show_default=True,
+    help="Split by a digest of each spec's project-relative path, or deal specs out balanced by task count.",
+)
+@click.option(
+    "--affected-since",
+    metavar="REF",
+    help="Build only specs whose spec, fragments, pack or config changed since this git ref (its merge base).",
+)
+@click.option(
+    "--touched",
+    is_flag=True,
+    help="SPECS are changed files (what pre-commit passes): build only the project's specs they touch.",
+)
+@click.option(
+    "--report",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write one JSON record per spec here (inputs digest, outputs, time, findings); see outlookgen merge.",
+)
+@click.option(
+    "--toc-pages",
+    is_flag=True,
+    help="Page numbers in the Word contents, from LibreOffice's layout (needs soffice and pdfinfo).",
+)
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Fail (exit 1) when the pack's brand colours fail WCAG 2.1 AA text contrast (A11Y101) instead of warning.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing on success.")
 def build(
     specs: tuple[Path, ...],
@@ -65,6 +121,14 @@ def build(
     lint_appendix: bool,
     as_of,
     changes_since: Path | None,
+    layout: str | None,
+    shard: str | None,
+    shard_by: str,
+    affected_since: str | None,
+    touched: bool,
+    report: Path | None,
+    toc_pages: bool,
+    strict: bool,
     quiet: bool,
 ) -> None:
     """Validate SPECS and render them. A SPEC may be a folder: every spec below it is built.
@@ -74,9 +138,10 @@ def build(
     option not given here. Outputs whose spec, fragments, pack and options
     have not changed since they were written are skipped (--force rebuilds).
     """
-    from outlookgen.project.build import BuildOptions, with_project
+    from outlookgen.project.build import BuildOptions, Scope, with_project
     from outlookgen.project.build import build as run_build
     from outlookgen.project.faults import SYSTEM_ERRORS
+    from outlookgen.project.shards import Shard
 
     options = BuildOptions(
         formats=formats,
@@ -89,30 +154,58 @@ def build(
         lint_appendix=lint_appendix,
         as_of=as_of.date() if as_of else None,
         changes_since=changes_since,
+        layout=layout,
+        toc_pages=toc_pages,
+        strict=strict,
+    )
+    scope = Scope(
+        shard=Shard.parse(shard, shard_by) if shard else None,
+        affected_since=affected_since,
+        touched=specs if touched else None,
+        report=report,
     )
     started = time.perf_counter()
     with _Progress(enabled=not quiet) as progress:
         try:
-            chosen, options = with_project(specs, options)
-            result = run_build(chosen, options, progress=progress.update)
+            # --touched: the names are changed files; the project's specs are what may be built.
+            chosen, options = with_project(() if touched else specs, options)
+            result = run_build(chosen, options, progress=progress.update, scope=scope)
         except OutlookgenError as exc:
             progress.close()
             fail(exc)
         except SYSTEM_ERRORS as exc:
             progress.close()
             fail_on_system_error(exc)
+    if result.warnings:  # warning lines on stderr, even with -q; the build succeeded (exit 0)
+        from outlookgen.commands.common import report as print_lines
+
+        print_lines(result.warnings)
     if quiet:
         return
     for path in result.written:
         click.echo(f"wrote {path}")
     seconds = time.perf_counter() - started
+    narrowed = _narrowed(scope, result)
     if check:
         checked = result.built_specs + result.skipped_specs
-        click.echo(f"up to date: {checked} spec(s) checked in {seconds:.1f} s")
-    elif result.built_specs + result.skipped_specs > 1 or result.skipped_specs:
+        click.echo(f"up to date: {checked} spec(s) checked{narrowed} in {seconds:.1f} s")
+    elif result.built_specs + result.skipped_specs > 1 or result.skipped_specs or narrowed:
         click.echo(
-            f"built {result.built_specs}, skipped {result.skipped_specs} (up to date), failed 0 in {seconds:.1f} s"
+            f"built {result.built_specs}, skipped {result.skipped_specs} (up to date), failed 0{narrowed}"
+            f" in {seconds:.1f} s"
         )
+
+
+def _narrowed(scope, result) -> str:
+    """ ", shard 2/4 of 1000 specs": what the summary line adds when a run built only part of the project."""
+    parts = []
+    if scope.shard is not None:
+        parts.append(f"shard {scope.shard}")
+    if scope.affected_since is not None or scope.touched is not None:
+        parts.append("affected by the change")
+    if not parts:
+        return ""
+    return f" ({', '.join(parts)}: {result.selected_specs} of {result.project_specs} specs)"
 
 
 class _Progress:

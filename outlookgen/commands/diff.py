@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
 
-from outlookgen.commands.common import LOCALES, fail
+from outlookgen.commands.common import LOCALES, fail, report, show
 from outlookgen.errors import OutlookgenError
 
 
@@ -27,19 +28,34 @@ from outlookgen.errors import OutlookgenError
 )
 @click.option("-t", "--template", "pack", metavar="PACK", help="Template pack (labels and layout).")
 @click.option("--locale", type=click.Choice(LOCALES), help="Language of the report (default: the new spec's).")
-def diff(old: Path, new: Path, fmt: str, output: Path | None, pack: str | None, locale: str | None) -> None:
+@click.option(
+    "--exit-code",
+    is_flag=True,
+    help="For CI, like diff(1): exit 1 when the plans differ, 0 when they do not, 2 on any error.",
+)
+def diff(
+    old: Path, new: Path, fmt: str, output: Path | None, pack: str | None, locale: str | None, exit_code: bool
+) -> None:
     """Report what changed from OLD to NEW: objectives, scope, schedule slips, owners, budget, risks, KPIs."""
     from outlookgen.output import files as writer
-    from outlookgen.project.diff import diff_report
+    from outlookgen.project.diff import diff_specs
 
     try:
-        report = diff_report(old, new, fmt=fmt, pack=pack, locale=locale)
+        result = diff_specs(old, new, fmt=fmt, pack=pack, locale=locale)
         if output is not None:
             writer.refuse_overwriting_inputs(output, new, [(old, "the old spec"), (new, "the new spec")])
-            writer.commit({output: report.encode("utf-8")})
+            writer.commit({output: result.report.encode("utf-8")})
     except OutlookgenError as exc:
-        fail(exc)
+        if not exit_code:
+            fail(exc)
+        # With --exit-code, 1 means "changed": an error must not read as one.
+        show(exc)
+        sys.exit(2)
+    if result.warnings:
+        report(result.warnings)
     if output is None:
-        click.echo(report, nl=False)
+        click.echo(result.report, nl=False)
     else:
         click.echo(f"wrote {output}")
+    if exit_code and result.changed:
+        sys.exit(1)

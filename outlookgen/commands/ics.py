@@ -13,17 +13,23 @@ from outlookgen.errors import OutlookgenError
 @click.command()
 @click.argument("spec", type=click.Path(path_type=Path))
 @click.option(
-    "-o", "--output", type=click.Path(path_type=Path), help="The .ics file (or a folder). Default: beside the spec."
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    help="Write the .ics file here (or into this folder) instead of stdout.",
 )
 @click.option("-t", "--template", "pack", metavar="PACK", help="Template pack whose labels name the events.")
 @click.option("--locale", type=click.Choice(LOCALES), help="Language of event names (overrides meta.locale).")
 def ics(spec: Path, output: Path | None, pack: str | None, locale: str | None) -> None:
-    """Write SPEC's milestones and review meetings as an iCalendar (.ics) file."""
-    from outlookgen.project.calendar import write_calendar
+    """Print SPEC's milestones and review meetings as an iCalendar (.ics) file (-o writes it)."""
+    from outlookgen.project.calendar import calendar_bytes, write_calendar
     from outlookgen.project.faults import SYSTEM_ERRORS
 
     try:
-        click.echo(f"wrote {write_calendar(spec, output, pack=pack, locale=locale)}")
+        if output is None:
+            click.echo(calendar_bytes(spec, pack=pack, locale=locale), nl=False)  # bytes: CRLF lines as they are
+        else:
+            click.echo(f"wrote {write_calendar(spec, output, pack=pack, locale=locale)}")
     except OutlookgenError as exc:
         fail(exc)
     except SYSTEM_ERRORS as exc:

@@ -54,6 +54,12 @@ def _split_rules(_ctx, _param, values: tuple[str, ...]) -> tuple[str, ...]:
 )
 @click.option("--lang", type=click.Choice(LOCALES), help="Language of the messages (default: each spec's meta.locale).")
 @click.option("--explain", "explain_rule", metavar="CODE", help="Print what a rule checks and why, then exit.")
+@click.option(
+    "--portfolio",
+    is_flag=True,
+    help="Also judge the specs together: a person past 100% across projects, two go-lives of one organisation"
+    " in one week (OG610, OG710).",
+)
 def lint(
     specs: tuple[Path, ...],
     fail_on: str | None,
@@ -62,6 +68,7 @@ def lint(
     ignore: tuple[str, ...],
     lang: str | None,
     explain_rule: str | None,
+    portfolio: bool,
 ) -> None:
     """Check SPECS for plan-quality pitfalls; every finding has a rule code and a fix hint.
 
@@ -81,7 +88,7 @@ def lint(
 
     try:
         chosen, _ = with_project(specs, BuildOptions())
-        result = lint_files(chosen, LintOptions(select=select, ignore=ignore, lang=lang))
+        result = lint_files(chosen, LintOptions(select=select, ignore=ignore, lang=lang, portfolio=portfolio))
     except OutlookgenError as exc:
         fail(exc)
     if not result.results:

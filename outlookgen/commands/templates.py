@@ -36,12 +36,19 @@ def templates_list() -> None:
 
 @templates.command("new")
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
-def templates_new(folder: Path) -> None:
+@click.option(
+    "--from-word",
+    "from_word",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="A firm's Word file (.docx or .dotx) to build the pack's Word look on: its styles, page, "
+    "header and footer, and a cover laid out around {{ outlook.body }}.",
+)
+def templates_new(folder: Path, from_word: Path | None) -> None:
     """Scaffold a pack in FOLDER that extends default, with commented examples of every override."""
     from outlookgen.scaffold.pack import new_pack
 
     try:
-        written = new_pack(folder)
+        written = new_pack(folder, from_word)
     except OutlookgenError as exc:
         fail(exc)
     for path in written:
@@ -51,12 +58,18 @@ def templates_new(folder: Path) -> None:
 
 @templates.command("check")
 @click.argument("pack")
-def templates_check(pack: str) -> None:
-    """Report problems in PACK (a name or a folder): templates, blocks, labels, brand, reference.docx."""
+@click.option(
+    "--strict", is_flag=True, help="Exit 1 on warnings too (e.g. A11Y101, brand colours below WCAG contrast)."
+)
+def templates_check(pack: str, strict: bool) -> None:
+    """Report problems in PACK (a name or a folder): templates, blocks, labels, brand and its contrast, reference.docx."""
     from outlookgen.packs.check import check_pack
 
     problems = check_pack(pack)
     if problems:
-        report(problems)
+        report(problems)  # notes too: what outlookgen adds to or leaves out of the pack's Word file
+    failing = ("error", "warning") if strict else ("error",)
+    if any(p.severity in failing for p in problems):
         sys.exit(1)
-    click.echo(f"{pack}: no problems found")
+    warnings = sum(p.severity == "warning" for p in problems)
+    click.echo(f"{pack}: {warnings} warning(s)" if warnings else f"{pack}: no problems found")

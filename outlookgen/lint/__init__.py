@@ -196,13 +196,15 @@ def lint_spec(
 
 def find_rule(code_or_name: str) -> Rule:
     """The one rule a code or name stands for; :class:`UnknownSelector` otherwise."""
+    from outlookgen.lint.registry import every_rule
+
     text = code_or_name.strip()
-    for rule in all_rules():
+    for rule in every_rule():
         if text.upper() == rule.code or text.lower() == rule.name:
             return rule
     import difflib
 
-    candidates = [r.code for r in all_rules()] + [r.name for r in all_rules()]
+    candidates = [r.code for r in every_rule()] + [r.name for r in every_rule()]
     close = difflib.get_close_matches(text, candidates, n=1, cutoff=0.6)
     raise UnknownSelector(text, close[0] if close else None)
 

@@ -151,6 +151,26 @@ EN: dict[str, dict[str, str]] = {
         "message": "phase '{id}' has no exit criteria (the gate to the next phase is a date, not a decision)",
         "hint": "add exit_criteria: [<what must be true to move on>]",
     },
+    "OG606": {
+        "title": "No milestone slipped past its baseline",
+        "message": "milestone '{id}' is {days} days past its baseline ({baseline} → {date}); the tolerance is {tolerance} days",
+        "hint": "win the time back (shorter tasks, more people, overlapping work), or agree the new date and "
+        "re-baseline with outlookgen baseline",
+    },
+    "OG607": {
+        "title": "The calendar knows the holidays of every year of the plan",
+        "message": "the {preset} calendar ({source}) has no published holidays for {year}: dates in {year} use the "
+        "holidays library's estimate, without 调休 make-up days",
+        "hint": "list {year}'s holidays and workdays under roadmap.calendar once published, or upgrade the library",
+        "message.weekdays": "the {preset} calendar ({source}) has no holidays for {year}: dates in {year} count "
+        "working weekdays only",
+        "hint.weekdays": "list {year}'s holidays under roadmap.calendar.holidays, or install the holidays library",
+    },
+    "OG610": {
+        "title": "No organisation has two go-lives in one week",
+        "message": "'{organization}' has {count} go-lives in the week of {week}: {name} ({date}) and {others} (one team cannot carry two cutovers at once)",
+        "hint": "move one go-live by at least a week, or plan them as one cutover",
+    },
     "OG701": {
         "title": "No role is booked past 100%",
         "message": "role '{id}' is booked {load} in {span} ({count} parallel tasks × {allocation}: {tasks})",
@@ -167,6 +187,11 @@ EN: dict[str, dict[str, str]] = {
         "title": "Every phase with work has a budget line",
         "message": "phase '{id}' has tasks but no budget line (who pays for it?)",
         "hint": "add a budget item with phase: {id}",
+    },
+    "OG710": {
+        "title": "Nobody is booked past 100% across projects",
+        "message": "'{person}' is booked {load} in the week of {week} by {count} projects: {parts} (each plan looks feasible alone)",
+        "hint": "move one project's tasks with after: or a later start, lower an allocation, or staff one role with someone else",
     },
     "OG801": {
         "title": "The common implementation risks are considered",
@@ -316,6 +341,23 @@ ZH_CN: dict[str, dict[str, str]] = {
         "message": "阶段“{id}”没有退出标准（进入下一阶段取决于日期而非决策）",
         "hint": "添加 exit_criteria: [<进入下一阶段前必须满足的条件>]",
     },
+    "OG606": {
+        "title": "里程碑没有超出基线容差",
+        "message": "里程碑“{id}”比基线晚{days}天（{baseline} → {date}），超过容差{tolerance}天",
+        "hint": "调整计划追回工期（缩短任务、增加人手、并行推进），或经评审同意新日期后用 outlookgen baseline 重新设定基线",
+    },
+    "OG607": {
+        "title": "工作日历已包含计划各年份的节假日",
+        "message": "{preset}日历（{source}）尚无{year}年已公布的节假日：{year}年的日期按 holidays 库的估算计算，不含调休上班日",
+        "hint": "{year}年安排公布后，在 roadmap.calendar 中列出节假日和调休上班日，或升级该库",
+        "message.weekdays": "{preset}日历（{source}）没有{year}年的节假日：{year}年只按工作日计算",
+        "hint.weekdays": "在 roadmap.calendar.holidays 中列出{year}年的节假日，或安装 holidays 库",
+    },
+    "OG610": {
+        "title": "同一组织不在同一周两次上线",
+        "message": "“{organization}”在{week}所在周有{count}次上线：{name}（{date}）以及{others}（同一支团队无法同时支撑两次切换）",
+        "hint": "把其中一次上线推迟至少一周，或合并为一次切换",
+    },
     "OG701": {
         "title": "没有角色的投入超过100%",
         "message": "角色“{id}”在{span}的负荷为{load}（{count}项并行任务 × {allocation}：{tasks}）",
@@ -332,6 +374,11 @@ ZH_CN: dict[str, dict[str, str]] = {
         "title": "每个有任务的阶段都有预算",
         "message": "阶段“{id}”有任务但没有预算项（费用由谁承担？）",
         "hint": "添加 phase: {id} 的预算项",
+    },
+    "OG710": {
+        "title": "没有人员跨项目投入超过100%",
+        "message": "“{person}”在{week}所在周被{count}个项目合计安排{load}：{parts}（单看每个计划都可行）",
+        "hint": "用 after: 或更晚的 start 错开其中一个项目的任务、降低投入比例，或由其他人员担任其中一个角色",
     },
     "OG801": {
         "title": "考虑了常见实施风险",

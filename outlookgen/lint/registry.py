@@ -11,7 +11,17 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-__all__ = ["GROUPS", "SEVERITIES", "Rule", "UnknownSelector", "all_rules", "match_selector", "rule"]
+__all__ = [
+    "GROUPS",
+    "SEVERITIES",
+    "Rule",
+    "UnknownSelector",
+    "all_rules",
+    "every_rule",
+    "match_selector",
+    "portfolio_rules",
+    "rule",
+]
 
 # Most severe first; ``--fail-on X`` fails on X and everything before it.
 SEVERITIES = ("error", "warning", "info")
@@ -32,6 +42,7 @@ GROUPS = {
 _CODE = re.compile(r"^OG[1-9]\d\d$")
 _NAME = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 _DOC_SECTIONS = ("What it checks", "Why it matters", "Example", "Instead")
+_SCOPES = ("spec", "portfolio")
 
 
 @dataclass(frozen=True)
@@ -43,6 +54,7 @@ class Rule:
     severity: str
     check: Callable[[Any], Iterable[Any]]
     doc: str
+    scope: str = "spec"  # "portfolio": judges several specs together (lint --portfolio)
 
     @property
     def group(self) -> str:
@@ -64,26 +76,32 @@ class Rule:
         return {key: inspect.cleandoc("\n".join(lines)) for key, lines in found.items()}
 
 
-def rule(code: str, name: str, severity: str) -> Callable[[Callable[[Any], Iterable[Any]]], Rule]:
-    """Declare a rule; the decorated function's docstring is its documentation."""
-    if not _CODE.match(code) or not _NAME.match(name) or severity not in SEVERITIES:
-        raise ValueError(f"bad rule declaration {code!r} {name!r} {severity!r}")
+def rule(
+    code: str, name: str, severity: str, *, scope: str = "spec"
+) -> Callable[[Callable[[Any], Iterable[Any]]], Rule]:
+    """Declare a rule; the decorated function's docstring is its documentation.
+
+    A ``spec`` rule's ``check(ctx)`` judges one spec (:class:`outlookgen.lint.facts.LintContext`); a
+    ``portfolio`` rule's judges the projects of ``lint --portfolio`` together
+    (:class:`outlookgen.lint.portfolio.PortfolioContext`).
+    """
+    if not _CODE.match(code) or not _NAME.match(name) or severity not in SEVERITIES or scope not in _SCOPES:
+        raise ValueError(f"bad rule declaration {code!r} {name!r} {severity!r} {scope!r}")
 
     def declare(check: Callable[[Any], Iterable[Any]]) -> Rule:
         doc = inspect.cleandoc(check.__doc__ or "")
         missing = [s for s in _DOC_SECTIONS if f"{s}:" not in doc]
         if missing:
             raise ValueError(f"{code} docstring lacks the section(s) {', '.join(missing)}")
-        return Rule(code=code, name=name, severity=severity, check=check, doc=doc)
+        return Rule(code=code, name=name, severity=severity, check=check, doc=doc, scope=scope)
 
     return declare
 
 
 @cache
-def all_rules() -> tuple[Rule, ...]:
-    """Every rule in ``outlookgen.lint.rules`` (one module each), ordered by code."""
-    from outlookgen.lint import rules as package
-
+def _rules_in(package_name: str, scope: str) -> tuple[Rule, ...]:
+    """Every rule of ``scope`` in a package (one module each), ordered by code."""
+    package = importlib.import_module(package_name)
     found: dict[str, Rule] = {}
     names: dict[str, str] = {}
     for info in pkgutil.iter_modules(package.__path__):
@@ -91,11 +109,32 @@ def all_rules() -> tuple[Rule, ...]:
         for value in vars(module).values():
             if not isinstance(value, Rule):
                 continue
+            if value.scope != scope:
+                raise RuntimeError(f"{value.code} is a {value.scope} rule in the {scope} rules' package")
             if value.code in found or value.name in names:
                 raise RuntimeError(f"two rules share the code {value.code} or the name {value.name}")
             found[value.code] = value
             names[value.name] = value.code
     return tuple(found[code] for code in sorted(found))
+
+
+def all_rules() -> tuple[Rule, ...]:
+    """Every rule that judges one spec (``outlookgen.lint.rules``), ordered by code."""
+    return _rules_in("outlookgen.lint.rules", "spec")
+
+
+def portfolio_rules() -> tuple[Rule, ...]:
+    """Every rule that judges several specs together (``outlookgen.lint.portfolio_rules``), ordered by code."""
+    return _rules_in("outlookgen.lint.portfolio_rules", "portfolio")
+
+
+@cache
+def every_rule() -> tuple[Rule, ...]:
+    """Spec and portfolio rules, ordered by code: what selectors, ``--explain`` and the docs know."""
+    rules = all_rules() + portfolio_rules()
+    if len({r.code for r in rules}) != len(rules) or len({r.name for r in rules}) != len(rules):
+        raise RuntimeError("a portfolio rule shares a code or a name with a spec rule")
+    return tuple(sorted(rules, key=lambda r: r.code))
 
 
 class UnknownSelector(ValueError):
@@ -115,7 +154,7 @@ def match_selector(selector: str) -> tuple[Rule, ...]:
     """
     text = str(selector).strip()
     upper = text.upper()
-    rules = all_rules()
+    rules = every_rule()
     if upper == "ALL":
         return rules
     by_name = [r for r in rules if r.name == text.lower()]

@@ -5,6 +5,7 @@ from outlookgen.model.outlook import (
     Actual,
     Appendix,
     Background,
+    BaselineInfo,
     Body,
     Budget,
     BudgetItem,
@@ -22,6 +23,7 @@ from outlookgen.model.outlook import (
     Outlook,
     Person,
     Phase,
+    PlanCalendar,
     Resources,
     Review,
     Revision,
@@ -30,6 +32,7 @@ from outlookgen.model.outlook import (
     Role,
     ScopeItem,
     Task,
+    TaskLink,
 )
 from outlookgen.model.targets import Target, parse_number, parse_target
 
@@ -37,6 +40,7 @@ __all__ = [
     "Actual",
     "Appendix",
     "Background",
+    "BaselineInfo",
     "Body",
     "Budget",
     "BudgetItem",
@@ -54,6 +58,7 @@ __all__ = [
     "Outlook",
     "Person",
     "Phase",
+    "PlanCalendar",
     "Resources",
     "Review",
     "Revision",
@@ -63,6 +68,7 @@ __all__ = [
     "ScopeItem",
     "Target",
     "Task",
+    "TaskLink",
     "build_outlook",
     "parse_number",
     "parse_target",

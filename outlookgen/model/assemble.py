@@ -9,6 +9,7 @@ Optional keys may be absent anywhere. An unresolved reference raises
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
@@ -17,10 +18,13 @@ from typing import Any, TypeVar
 
 from outlookgen.model import budget as money
 from outlookgen.model import schedule
+from outlookgen.model.baseline import Baseline, slip
+from outlookgen.model.calendar import WorkCalendar, calendar_from_spec
 from outlookgen.model.outlook import (
     Actual,
     Appendix,
     Background,
+    BaselineInfo,
     Body,
     Budget,
     BudgetItem,
@@ -39,6 +43,7 @@ from outlookgen.model.outlook import (
     Outlook,
     Person,
     Phase,
+    PlanCalendar,
     Resources,
     Review,
     Revision,
@@ -47,9 +52,13 @@ from outlookgen.model.outlook import (
     Role,
     ScopeItem,
     Task,
+    TaskLink,
 )
 from outlookgen.model.targets import parse_number, parse_target
+from outlookgen.model.timeline import Timeline
+from outlookgen.spec.review_time import parse_review_time
 from outlookgen.spec.scalars import as_text
+from outlookgen.spec.timing import Amount, dependency_entries, parse_amount
 
 __all__ = ["build_outlook", "risk_level", "risk_score"]
 
@@ -60,9 +69,14 @@ _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _RATING = {"low": 1, "medium": 2, "high": 3}
 
 
-def build_outlook(data: Mapping[str, Any]) -> Outlook:
-    """The normalised outlook of a validated spec."""
-    return _Builder(data).build()
+def build_outlook(data: Mapping[str, Any], *, baseline: Baseline | None = None) -> Outlook:
+    """The normalised outlook of a validated spec, with slips against ``baseline`` when one is given.
+
+    Raises :class:`~outlookgen.model.calendar.PlanProblem` (located by a spec
+    path) when a valid spec's plan cannot be made: its calendar preset is not
+    installed or not known, or its calendar has no working day.
+    """
+    return _Builder(data, baseline).build()
 
 
 def risk_score(likelihood: str | None, impact: str | None) -> int | None:
@@ -84,8 +98,10 @@ def risk_level(score: int | None) -> str | None:
 class _Builder:
     """Holds the id indexes while the sections are built in dependency order."""
 
-    def __init__(self, data: Mapping[str, Any]) -> None:
+    def __init__(self, data: Mapping[str, Any], baseline: Baseline | None = None) -> None:
         self.data = data
+        self.baseline = baseline
+        self.locale = "en"
         self.roles: dict[str, Role] = {}
         self.bodies: dict[str, Body] = {}
         self.drivers: dict[str, Driver] = {}
@@ -96,6 +112,7 @@ class _Builder:
     def build(self) -> Outlook:
         data = self.data
         meta = self.meta(_mapping(data.get("meta")))
+        self.locale = meta.locale
         resources_data = _mapping(data.get("resources"))
         for role in self.each(resources_data.get("roles"), self.role):
             self.roles[role.id] = role
@@ -231,6 +248,8 @@ class _Builder:
         origin = _date(raw.get("start"))
         buffer = int(raw.get("buffer") or 0)
         phases_data = [_mapping(phase) for phase in raw.get("phases") or ()]
+        work_calendar = calendar_from_spec(raw, origin, self.locale)
+        clock = Timeline(work_calendar, unit)
 
         rows: list[tuple[str, Mapping[str, Any]]] = []
         plans: list[schedule.TaskPlan] = []
@@ -239,16 +258,7 @@ class _Builder:
             for task in phase.get("tasks") or ():
                 task = _mapping(task)
                 rows.append((phase_id, task))
-                start = task.get("start")
-                plans.append(
-                    schedule.TaskPlan(
-                        id=as_text(task["id"]),
-                        duration=int(task.get("duration") or 0),
-                        start=None if start is None else int(start),
-                        after=_ids(task.get("after")),
-                        cancelled=task.get("status") == "cancelled",
-                    )
-                )
+                plans.append(self.task_plan(task, clock))
         try:
             plan = schedule.schedule_tasks(plans)
         except ValueError as error:
@@ -258,14 +268,14 @@ class _Builder:
         row_of = {plan_item.id: (plan_item, row) for plan_item, row in zip(plans, rows, strict=True)}
         for task_id in plan.order:
             plan_item, (phase_id, task_raw) = row_of[task_id]
-            self.tasks[task_id] = self.task(task_raw, plan_item, phase_id, plan, origin, unit)
+            self.tasks[task_id] = self.task(task_raw, plan_item, phase_id, plan, clock)
         tasks = tuple(self.tasks[plan_item.id] for plan_item in plans)
 
         milestones_by_phase: dict[str, tuple[Milestone, ...]] = {}
         for phase in phases_data:
             phase_id = as_text(phase["id"])
             milestones_by_phase[phase_id] = tuple(
-                self.milestone(_mapping(item), phase_id, plan, origin, unit) for item in phase.get("milestones") or ()
+                self.milestone(_mapping(item), phase_id, plan, clock) for item in phase.get("milestones") or ()
             )
         tasks_by_phase: dict[str, list[Task]] = {phase_id: [] for phase_id in milestones_by_phase}
         for task in tasks:
@@ -277,18 +287,19 @@ class _Builder:
                 phase_raw,
                 tuple(tasks_by_phase[as_text(phase_raw["id"])]),
                 milestones_by_phase[as_text(phase_raw["id"])],
-                origin,
-                unit,
+                clock,
             )
             self.phases[phase.id] = phase
             phases.append(phase)
 
         milestones = tuple(m for phase in phases for m in phase.milestones)
-        end = max(
-            max((task.finish for task in tasks), default=0),
-            max((m.time for m in milestones), default=0),
+        end_day = max(
+            max((task.end_day for task in tasks), default=0),
+            max((m.day for m in milestones), default=0),
         )
+        end = clock.point_units(end_day)
         total = end + buffer
+        total_end_date = clock.last_day(end_day + buffer * clock.unit_days)
         return Roadmap(
             start=origin,
             unit=unit,
@@ -298,11 +309,52 @@ class _Builder:
             milestones=milestones,
             end=end,
             total=total,
-            end_date=schedule.time_end_date(origin, end, unit),
-            total_end_date=schedule.time_end_date(origin, total, unit),
+            end_date=clock.last_day(end_day),
+            total_end_date=total_end_date,
             critical_path=tuple(self.tasks[task_id] for task_id in plan.critical_path),
+            end_day=end_day,
+            calendar=_plan_calendar(work_calendar, origin, total_end_date),
+            baseline=self.baseline_info(),
             extra=_extra(raw),
         )
+
+    def task_plan(self, raw: Mapping[str, Any], clock: Timeline) -> schedule.TaskPlan:
+        """What the scheduler needs of one task, in working days."""
+        amount = parse_amount(raw.get("duration")) or Amount(0)
+        start = clock.start_tick(raw.get("start"))
+        actual_start = _date(raw.get("actual_start"))
+        actual_finish = _date(raw.get("actual_finish"))
+        return schedule.TaskPlan(
+            id=as_text(raw["id"]),
+            duration=clock.work(amount),
+            start=None if start is None else start + 1,
+            after=tuple(
+                schedule.Link(entry.id, entry.type, clock.work(entry.lag) if entry.lag else 0)
+                for entry in dependency_entries(raw.get("after"))
+            ),
+            cancelled=raw.get("status") == "cancelled",
+            actual_start=None if actual_start is None else clock.day_tick(actual_start),
+            actual_finish=None if actual_finish is None else clock.after_day(actual_finish),
+        )
+
+    def links(self, after: Any, clock: Timeline, where: str) -> tuple[TaskLink, ...]:
+        out = []
+        seen: set[tuple[str, str, int]] = set()
+        for entry in dependency_entries(after):
+            lag_days = clock.work(entry.lag) if entry.lag else 0
+            key = (entry.id, entry.type, lag_days)
+            if key in seen:
+                continue  # an id listed twice counts once
+            seen.add(key)
+            out.append(
+                TaskLink(
+                    task=_lookup(self.tasks, entry.id, where),
+                    type=entry.type,
+                    lag_days=lag_days,
+                    lag=entry.lag.text if entry.lag else "",
+                )
+            )
+        return tuple(out)
 
     def task(
         self,
@@ -310,28 +362,55 @@ class _Builder:
         plan_item: schedule.TaskPlan,
         phase_id: str,
         plan: schedule.Schedule,
-        origin: date | None,
-        unit: str,
+        clock: Timeline,
     ) -> Task:
         timing = plan.timings[plan_item.id]
         where = f"task {plan_item.id}"
+        actual_start = _date(raw.get("actual_start"))
+        actual_finish = _date(raw.get("actual_finish"))
+        # An actual date is shown as written, even on a day the calendar does not work.
+        start_date = actual_start or clock.start_date(timing.start)
+        end_date = actual_finish or clock.end_date(timing.start, timing.finish)
+        begin_day, end_day = clock.bar(timing.start, timing.finish, start_date, end_date)
+        first, last = clock.units(begin_day, end_day)
+        links = self.links(raw.get("after"), clock, f"{where} after")
+        work_days = timing.finish - timing.start
+        amount = parse_amount(raw.get("duration")) or Amount(0)
+        start_tick = clock.start_tick(raw.get("start"))
+        baseline = self.baseline.tasks.get(plan_item.id) if self.baseline is not None else None
+        baseline_bar = _baseline_bar(clock.origin, baseline)
         return Task(
             id=plan_item.id,
             name=as_text(raw.get("name", "")),
             phase_id=phase_id,
             owner=self.role_ref(raw.get("owner"), f"{where} owner"),
-            start=timing.start,
-            finish=timing.finish,
-            duration=plan_item.duration,
-            after=tuple(self.tasks[task_id] for task_id in plan_item.after),
+            start=first,
+            finish=last,
+            duration=amount.value if amount.unit == "" else math.ceil(clock.work(amount) / clock.unit_ticks),
+            after=tuple(dict.fromkeys(link.task for link in links)),
+            links=links,
             deliverables=_texts(raw.get("deliverables")),
             objectives=self.resolve(self.objectives, raw.get("objectives"), f"{where} objectives"),
             status=_text(raw.get("status")) or "planned",
             progress=_number(raw.get("progress")),
-            slack=timing.slack,
+            slack=timing.slack // clock.unit_ticks,
             critical=timing.critical,
-            start_date=schedule.time_start_date(origin, timing.start, unit),
-            end_date=schedule.task_end_date(origin, timing.start, timing.finish, unit),
+            start_date=start_date,
+            end_date=end_date,
+            begin_day=begin_day,
+            end_day=end_day,
+            work_days=work_days,
+            float_days=timing.slack,
+            duration_unit=amount.unit,
+            start_bound=None if start_tick is None else clock.start_date(start_tick),
+            actual_start=actual_start,
+            actual_finish=actual_finish,
+            baseline_start=baseline[0] if baseline else None,
+            baseline_end=baseline[1] if baseline else None,
+            baseline_begin_day=baseline_bar[0] if baseline_bar else None,
+            baseline_end_day=baseline_bar[1] if baseline_bar else None,
+            baseline_units=_baseline_units(clock, baseline_bar),
+            slip_days=slip(end_date, baseline[1]) if baseline else None,
             extra=_extra(raw),
         )
 
@@ -340,24 +419,36 @@ class _Builder:
         raw: Mapping[str, Any],
         phase_id: str,
         plan: schedule.Schedule,
-        origin: date | None,
-        unit: str,
+        clock: Timeline,
     ) -> Milestone:
         milestone_id = as_text(raw["id"])
         at = raw.get("at")
-        after = _ids(raw.get("after")) if at is None else ()
-        after_tasks = self.resolve(self.tasks, after, f"milestone {milestone_id} after")
-        time = schedule.milestone_time(None if at is None else int(at), after, plan.timings)
+        links = self.links(raw.get("after"), clock, f"milestone {milestone_id} after") if at is None else ()
+        plan_links = tuple(schedule.Link(link.task.id, link.type, link.lag_days) for link in links)
+        at_tick, at_date = clock.at_tick(at) if at is not None else (None, None)
+        tick = schedule.milestone_time(at_tick, plan_links, plan.timings)
+        day_of = at_date or clock.point_date(tick)
+        day = clock.point_day(tick, day_of)
+        time = clock.point_units(day)
+        planned = self.baseline.milestones.get(milestone_id) if self.baseline is not None else None
+        slipped = slip(day_of, planned)
         return Milestone(
             id=milestone_id,
             name=as_text(raw.get("name", "")),
             phase_id=phase_id,
             time=time,
             unit=schedule.milestone_unit(time),
-            date=schedule.time_end_date(origin, time, unit),
-            after=after_tasks,
+            date=day_of,
+            after=tuple(dict.fromkeys(link.task for link in links)),
+            links=links,
             description=_text(raw.get("description")),
-            critical=schedule.milestone_is_critical(time, after, plan),
+            critical=schedule.milestone_is_critical(tick, plan_links, plan),
+            day=day,
+            baseline_date=planned,
+            # Where the chart draws the baseline: as far from today's marker as the dates moved, so an
+            # unmoved milestone's ghost sits under it (the marker is at the end of its unit, not on its date).
+            baseline_day=None if slipped is None or clock.origin is None else day - slipped,
+            slip_days=slipped,
             extra=_extra(raw),
         )
 
@@ -366,13 +457,13 @@ class _Builder:
         raw: Mapping[str, Any],
         tasks: tuple[Task, ...],
         milestones: tuple[Milestone, ...],
-        origin: date | None,
-        unit: str,
+        clock: Timeline,
     ) -> Phase:
         phase_id = as_text(raw["id"])
-        start, finish = schedule.span(
-            [(task.start, task.finish) for task in tasks] + [(m.time, m.time) for m in milestones]
+        begin_day, end_day = schedule.span(
+            [(task.begin_day, task.end_day) for task in tasks] + [(m.day, m.day) for m in milestones]
         )
+        start, finish = clock.units(begin_day, end_day)
         has_content = bool(tasks or milestones)
         return Phase(
             id=phase_id,
@@ -385,9 +476,23 @@ class _Builder:
             milestones=milestones,
             start=start,
             finish=finish,
-            start_date=schedule.time_start_date(origin, start, unit) if has_content else None,
-            end_date=schedule.task_end_date(origin, start, finish, unit) if has_content else None,
+            start_date=clock.day_date(begin_day) if has_content else None,
+            end_date=(clock.last_day(end_day) if end_day > begin_day else clock.day_date(begin_day))
+            if has_content
+            else None,
+            begin_day=begin_day,
+            end_day=end_day,
             extra=_extra(raw),
+        )
+
+    def baseline_info(self) -> BaselineInfo | None:
+        if self.baseline is None:
+            return None
+        return BaselineInfo(
+            source=self.baseline.source,
+            version=self.baseline.version,
+            date=self.baseline.date,
+            tolerance=self.baseline.tolerance,
         )
 
     # -- step 3: resources and risks -------------------------------------------
@@ -516,6 +621,7 @@ class _Builder:
             cadence=_text(raw.get("cadence")),
             method=_text(raw.get("method")) or "PDCA",
             participants=tuple(participants),
+            time=parse_review_time(raw.get("time")),
             extra=_extra(raw),
         )
 
@@ -571,6 +677,40 @@ class _Builder:
 
 
 # -- value helpers -------------------------------------------------------------
+
+
+def _baseline_bar(origin: date | None, planned: tuple[date, date] | None) -> tuple[int, int] | None:
+    """A baseline task's place in calendar days from the first day (its last day included)."""
+    if origin is None or planned is None:
+        return None
+    return (planned[0] - origin).days, (planned[1] - origin).days + 1
+
+
+def _baseline_units(clock: Timeline, bar: tuple[int, int] | None) -> tuple[int, int] | None:
+    """The planning units a baseline bar touches, 1-based, as a task's first and last unit are."""
+    if bar is None:
+        return None
+    start, finish = clock.units(*bar)
+    return start + 1, max(finish, start + 1)
+
+
+def _plan_calendar(calendar: WorkCalendar, origin: date | None, last: date | None) -> PlanCalendar:
+    """The calendar as exports show it: its exceptions over the whole years the plan touches."""
+    if calendar.plain:
+        return PlanCalendar()
+    exceptions = ()
+    if origin is not None:
+        final = last if last is not None and last >= origin else origin
+        exceptions = tuple(calendar.exceptions(date(origin.year, 1, 1), date(final.year, 12, 31)))
+    return PlanCalendar(
+        plain=False,
+        name=calendar.name,
+        preset=calendar.preset.code if calendar.preset is not None else None,
+        weekdays=tuple(sorted(calendar.weekdays)),
+        week_days=calendar.unit_length("week"),
+        exceptions=exceptions,
+        notes=calendar.notes,
+    )
 
 
 def _person(raw: Mapping[str, Any]) -> Person:

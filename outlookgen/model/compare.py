@@ -18,6 +18,9 @@ from typing import Any
 from outlookgen.model.outlook import Number, Outlook
 
 SECTIONS = ("plan", "objectives", "scope", "tasks", "milestones", "budget", "risks", "kpis")
+#: Below this share of ids in common (of the smaller plan's), two specs look like
+#: different plans rather than two versions of one: matching by id means little.
+MIN_SHARED_IDS = 0.2
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,22 @@ class ChangeReport:
     unit: str = "week"  # the new plan's planning unit: what Delta.units counts
     currency: str = ""  # the budget's: what Delta.money and budget amounts are in
     changes: tuple[Change, ...] = field(default_factory=tuple)
+    # The ids the report matches items by (objectives, scope items, tasks,
+    # milestones, risks, KPIs): how many each version has and how many both do.
+    old_ids: int = 0
+    new_ids: int = 0
+    shared_ids: int = 0
+
+    @property
+    def shared_share(self) -> float:
+        """Ids in common as a share of the smaller version's ids (1.0 when either has none)."""
+        smaller = min(self.old_ids, self.new_ids)
+        return self.shared_ids / smaller if smaller else 1.0
+
+    @property
+    def looks_unrelated(self) -> bool:
+        """True when the two share almost no ids: two different plans, not two versions of one."""
+        return self.shared_share < MIN_SHARED_IDS
 
     def by_section(self) -> dict[str, list[Change]]:
         grouped: dict[str, list[Change]] = {s: [] for s in SECTIONS}
@@ -84,6 +103,7 @@ def compare(old: Outlook, new: Outlook) -> ChangeReport:
     changes: list[Change] = []
     for section in (_plan, _objectives, _scope, _tasks, _milestones, _budget, _risks, _kpis):
         changes += section(old, new)
+    old_ids, new_ids = _matched_ids(old), _matched_ids(new)
     return ChangeReport(
         old_version=old.meta.version,
         new_version=new.meta.version,
@@ -92,7 +112,27 @@ def compare(old: Outlook, new: Outlook) -> ChangeReport:
         unit=new.roadmap.unit,
         currency=budget.currency if budget else "",
         changes=tuple(changes),
+        old_ids=len(old_ids),
+        new_ids=len(new_ids),
+        shared_ids=len(old_ids & new_ids),
     )
+
+
+def _matched_ids(outlook: Outlook) -> set[tuple[str, str]]:
+    """(section, id) of every item the report matches by id."""
+    road = outlook.roadmap
+    return {
+        (section, item.id)
+        for section, items in (
+            ("objectives", outlook.objectives),
+            ("scope", outlook.scope_included),
+            ("tasks", road.tasks),
+            ("milestones", road.milestones),
+            ("risks", outlook.risks),
+            ("kpis", outlook.evaluation.kpis),
+        )
+        for item in items
+    }
 
 
 # --------------------------------------------------------------------------- helpers

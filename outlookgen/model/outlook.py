@@ -24,11 +24,13 @@ from types import MappingProxyType
 from typing import Any
 
 from outlookgen.model.targets import Target
+from outlookgen.spec.review_time import ReviewTime
 
 __all__ = [
     "Actual",
     "Appendix",
     "Background",
+    "BaselineInfo",
     "Body",
     "Budget",
     "BudgetItem",
@@ -46,6 +48,7 @@ __all__ = [
     "Outlook",
     "Person",
     "Phase",
+    "PlanCalendar",
     "Resources",
     "Review",
     "Revision",
@@ -55,6 +58,7 @@ __all__ = [
     "ScopeItem",
     "Target",
     "Task",
+    "TaskLink",
 ]
 
 Number = int | float
@@ -183,8 +187,35 @@ class Objective:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
+class TaskLink:
+    """A dependency on ``task``: ``type`` FS, SS, FF or SF, and a lag (negative: a lead).
+
+    ``lag_days`` is in working days of the plan's calendar; ``lag`` is the lag
+    as written (``"2d"``, ``"-1w"``, ``"2"`` planning units; ``""`` for none).
+    """
+
+    task: Task
+    type: str = "FS"
+    lag_days: int = 0
+    lag: str = ""
+
+    @property
+    def plain(self) -> bool:
+        """Finish-to-start without a lag: what a plain id in ``after`` means."""
+        return self.type == "FS" and not self.lag_days
+
+
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
 class Task:
-    """A scheduled task. ``start``/``finish`` are times: it occupies units ``first_unit..last_unit``."""
+    """A scheduled task. ``start``/``finish`` are times: it occupies units ``first_unit..last_unit``.
+
+    With a working calendar a task need not start or end on a unit boundary:
+    ``start``/``finish`` are then the units it touches, ``begin_day``/
+    ``end_day`` (calendar days from the plan's first day; the end exclusive)
+    say exactly where its bar goes, and ``work_days`` and ``float_days``
+    count working days. ``after`` lists the tasks it depends on and
+    ``links`` the same with their types and lags.
+    """
 
     id: str
     name: str
@@ -194,6 +225,7 @@ class Task:
     finish: int
     duration: int
     after: tuple[Task, ...] = ()
+    links: tuple[TaskLink, ...] = ()
     deliverables: tuple[str, ...] = ()
     objectives: tuple[Objective, ...] = ()
     status: str = "planned"
@@ -202,6 +234,20 @@ class Task:
     critical: bool = False
     start_date: Date | None = None
     end_date: Date | None = None
+    begin_day: int = 0
+    end_day: int = 0
+    work_days: int = 0
+    float_days: int = 0
+    duration_unit: str = ""  # how the duration was written: "" planning units, "d" days, "w" weeks
+    start_bound: Date | None = None  # the spec's ``start`` as a day: it begins no earlier
+    actual_start: Date | None = None
+    actual_finish: Date | None = None
+    baseline_start: Date | None = None
+    baseline_end: Date | None = None
+    baseline_begin_day: int | None = None
+    baseline_end_day: int | None = None
+    baseline_units: tuple[int, int] | None = None  # the first and last unit the baseline had it in (1-based)
+    slip_days: int | None = None  # end date minus the baseline's, in calendar days
     extra: Extra = field(default_factory=_no_extra)
 
     __repr__ = _entity_repr
@@ -224,7 +270,7 @@ class Task:
 
 @dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
 class Milestone:
-    """A milestone at ``time`` (the end of unit ``unit``)."""
+    """A milestone at ``time`` (the end of unit ``unit``); ``day`` is its place in calendar days."""
 
     id: str
     name: str
@@ -233,8 +279,13 @@ class Milestone:
     unit: int
     date: Date | None = None
     after: tuple[Task, ...] = ()
+    links: tuple[TaskLink, ...] = ()
     description: str | None = None
     critical: bool = False
+    day: int = 0
+    baseline_date: Date | None = None
+    baseline_day: int | None = None
+    slip_days: int | None = None
     extra: Extra = field(default_factory=_no_extra)
 
     __repr__ = _entity_repr
@@ -256,6 +307,8 @@ class Phase:
     finish: int = 0
     start_date: Date | None = None
     end_date: Date | None = None
+    begin_day: int = 0
+    end_day: int = 0
     extra: Extra = field(default_factory=_no_extra)
 
     __repr__ = _entity_repr
@@ -403,6 +456,7 @@ class Review:
     cadence: str | None = None
     method: str = "PDCA"
     participants: tuple[Role | Body, ...] = ()
+    time: ReviewTime | None = None  # when meetings are held, in which time zone (None: not said)
     extra: Extra = field(default_factory=_no_extra)
 
 
@@ -464,12 +518,43 @@ class Appendix:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, eq=False)
+class PlanCalendar:
+    """The working calendar the plan was scheduled on, as exports and documents show it.
+
+    ``plain`` is the format 1 calendar (every day counts). ``weekdays`` are the
+    working weekdays (0 Monday … 6 Sunday); ``exceptions`` the named days off
+    and extra working days of the years the plan touches (spec and preset
+    together); ``notes`` the years the preset could not give exactly.
+    """
+
+    plain: bool = True
+    name: str | None = None
+    preset: str | None = None
+    weekdays: tuple[int, ...] = (0, 1, 2, 3, 4, 5, 6)
+    week_days: int = 7  # working days in a week of work
+    exceptions: tuple[Any, ...] = ()  # model.calendar.DayRange
+    notes: tuple[Any, ...] = ()  # model.calendar.CalendarNote
+
+
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
+class BaselineInfo:
+    """Where the plan's baseline came from, and how many days a milestone may slip before lint says so."""
+
+    source: str
+    version: str | None = None
+    date: Date | None = None
+    tolerance: int = 5
+
+
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
 class Roadmap:
     """Element 3: phases, every task and milestone (file order) and the plan's end.
 
     ``end`` is the latest task finish or milestone time (cancelled tasks
     included: they keep their place); ``total`` adds the buffer. The
-    ``*_date`` fields are None without a start date.
+    ``*_date`` fields are None without a start date. ``end_day`` is the
+    end in calendar days from the first day. ``baseline`` is None when the
+    plan has no baseline.
     """
 
     start: Date | None = None
@@ -483,7 +568,15 @@ class Roadmap:
     end_date: Date | None = None
     total_end_date: Date | None = None
     critical_path: tuple[Task, ...] = ()
+    end_day: int = 0
+    calendar: PlanCalendar = field(default_factory=PlanCalendar)
+    baseline: BaselineInfo | None = None
     extra: Extra = field(default_factory=_no_extra)
+
+    @property
+    def unit_days(self) -> int:
+        """Calendar days per planning unit (week 7, day 1): how ``begin_day``-style positions become units."""
+        return 7 if self.unit == "week" else 1
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, eq=False)

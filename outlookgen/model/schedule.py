@@ -3,23 +3,39 @@
 Pure functions over small inputs, so each rule is testable without a spec.
 
 Time
-    Time is counted in planning units (weeks or days) from the plan start;
-    time ``t = 0`` is the beginning of unit 1, time ``t`` the end of unit
-    ``t``. A task with ``start: S`` (a 1-based unit number) and ``duration:
-    D`` begins at time ``S - 1`` and finishes at time ``S - 1 + D``: it
+    The passes below count time in whole *working days* of the plan's
+    calendar (:mod:`outlookgen.model.calendar`) from the plan start; time
+    ``t = 0`` is the beginning of the first working day, time ``t`` the end
+    of working day ``t``. A spec's planning units are converted before
+    scheduling: a unit is 1 working day (day plans) or a week's worth of
+    them (7 on the plain calendar of format 1 specs, 5 on a Monday–Friday
+    calendar). On the plain calendar with whole units this is exactly the
+    unit arithmetic of format 1: a task with ``start: S`` and ``duration:
+    D`` begins at time ``S - 1`` units and finishes at ``S - 1 + D``: it
     occupies units ``S .. S + D - 1`` (start 3, duration 4 → "W3–W6"). A
-    0-duration task is a point at the beginning of unit ``S`` (start =
-    finish = ``S - 1``).
+    0-duration task is a point at the beginning of its start (start =
+    finish).
 
 Dependencies
-    ``after`` is finish-to-start: a task begins no earlier than the latest
-    finish of the tasks it names. With both ``start`` and ``after``,
-    ``start`` is a lower bound. ``after: []`` is no ``after``; ``after`` may
-    point into other phases. Tasks are scheduled in dependency (topological)
-    order whatever their file order; the validator guarantees there is no
-    cycle, and :func:`schedule_tasks` raises ``ValueError`` if there is one
-    anyway. A task with neither ``start`` nor ``after`` (the validator
-    refuses it) begins at time 0.
+    ``after`` lists links to other tasks. A plain id is finish-to-start: a
+    task begins no earlier than the finish of the task it names. A
+    :class:`Link` also says the type and a lag (negative: a lead), as MS
+    Project has them, where ``s``/``f`` are start and finish and ``d`` the
+    dependant's duration:
+
+    - FS: ``s ≥ f(pred) + lag``        - SS: ``s ≥ s(pred) + lag``
+    - FF: ``f ≥ f(pred) + lag``        - SF: ``f ≥ s(pred) + lag``
+
+    With both ``start`` and ``after``, ``start`` is a lower bound; nothing
+    starts before time 0 (the plan's first day), whatever a lead says.
+    ``after: []`` is no ``after``; ``after`` may point into other phases.
+    Tasks are scheduled in dependency (topological) order whatever their
+    file order; the validator guarantees there is no cycle, and
+    :func:`schedule_tasks` raises ``ValueError`` if there is one anyway. A
+    task with neither ``start`` nor ``after`` (the validator refuses it)
+    begins at time 0. A task that has *actually* started (``actual_start``)
+    begins then, links or not; one that has actually finished
+    (``actual_finish``) ends then, whatever its duration said.
 
 Cancelled tasks
     keep their place on the chart and still constrain their dependants, in
@@ -30,19 +46,24 @@ Cancelled tasks
     negative.
 
 Critical path
-    The usual CPM over the live (non-cancelled) tasks. ``end`` is the latest
-    finish of the live tasks (0 when there is none). Backward pass: a task's
-    latest finish is the minimum latest start of its successors (cancelled
-    successors count only when they feed a live task), or ``end`` when there
-    is none; ``slack = latest start - start``; a live task is critical when
-    its slack is 0. The critical path lists the critical tasks by (start,
-    finish, input order).
+    CPM over the live (non-cancelled) tasks with the link types. ``end`` is
+    the latest finish of the live tasks (0 when there is none). Backward
+    pass: each link to a live successor bounds a task's latest finish —
+    FS by the successor's latest start − lag, FF by its latest finish −
+    lag, SS and SF the same bounds on the task's latest *start* (so its
+    duration is added) — and a live task's latest finish is at most
+    ``end``. Total float (``slack``) is latest start − start; a live task
+    is critical when its float is 0 or less (less only when an actual date
+    overrides a link). The critical path lists the critical tasks by
+    (start, finish, input order).
 
 Milestones
     ``at: N`` falls at time ``N`` (the end of unit N); ``after: [...]`` at
-    the latest finish of those tasks. A milestone marks the end of unit
+    the latest of its links' bounds (FS and FF: the task's finish + lag; SS
+    and SF: its start + lag). A milestone marks the end of unit
     ``max(time, 1)``. It is critical when there is a critical path and it
-    falls at ``end``, or after a critical task that finishes at its time.
+    falls at ``end``, or right after a critical task whose link puts it at
+    its time.
 
 Phases
     A phase spans from the earliest start to the latest finish of its tasks
@@ -50,14 +71,15 @@ Phases
     phase with no tasks and no milestones spans nothing: ``(0, 0)``.
 
 Calendar
-    When the roadmap has a start date, a unit is 7 days (week) or 1 day
-    (day) of plain calendar time (no working-day calendar, no holidays).
-    Time ``t`` *begins* on ``origin + t * unit_days`` and the unit ending at
-    time ``t`` has its last day on ``origin + t * unit_days - 1`` (time 0
-    has no unit before it, so it maps to ``origin``). A task runs from the
-    start date of its start time to the last day of its finish time; a
-    0-duration task's end date is its start date. Dates past 9999-12-31 are
-    None rather than an ``OverflowError``.
+    The unit helpers at the end (``time_start_date`` …) are the plain
+    calendar of format 1: a unit is 7 days (week) or 1 day (day). Time
+    ``t`` *begins* on ``origin + t * unit_days`` and the unit ending at time
+    ``t`` has its last day on ``origin + t * unit_days - 1`` (time 0 has no
+    unit before it, so it maps to ``origin``). A task runs from the start
+    date of its start time to the last day of its finish time; a 0-duration
+    task's end date is its start date. Dates past 9999-12-31 are None
+    rather than an ``OverflowError``. Working-day calendars map times to
+    dates through :class:`~outlookgen.model.calendar.WorkCalendar`.
 """
 
 from __future__ import annotations
@@ -69,6 +91,7 @@ from datetime import date, timedelta
 
 __all__ = [
     "UNIT_DAYS",
+    "Link",
     "Schedule",
     "TaskPlan",
     "TaskTiming",
@@ -87,24 +110,44 @@ UNIT_DAYS: Mapping[str, int] = {"week": 7, "day": 1}
 
 
 @dataclass(frozen=True, slots=True)
+class Link:
+    """A dependency on task ``id``: FS, SS, FF or SF, with a lag in working days (negative: a lead)."""
+
+    id: str
+    type: str = "FS"
+    lag: int = 0
+
+
+def _link(item: str | Link) -> Link:
+    return item if isinstance(item, Link) else Link(item)
+
+
+@dataclass(frozen=True, slots=True)
 class TaskPlan:
-    """What scheduling needs to know about one task, as written in the spec."""
+    """What scheduling needs to know about one task, as written in the spec (times in working days)."""
 
     id: str
     duration: int
-    start: int | None = None  # 1-based unit number; a lower bound when ``after`` is given
-    after: tuple[str, ...] = ()
+    start: int | None = None  # 1-based: begins no earlier than time start - 1 (a lower bound)
+    after: tuple[str | Link, ...] = ()
     cancelled: bool = False
+    actual_start: int | None = None  # the time it actually began: links no longer move it
+    actual_finish: int | None = None  # the time it actually ended (the end of its last day worked)
+
+    @property
+    def links(self) -> tuple[Link, ...]:
+        """The dependencies, a link written twice counted once."""
+        return tuple(dict.fromkeys(_link(item) for item in self.after))
 
 
 @dataclass(frozen=True, slots=True)
 class TaskTiming:
-    """One task's computed times (in units from the plan start)."""
+    """One task's computed times (in working days from the plan start)."""
 
     start: int
     finish: int
     latest_finish: int
-    slack: int
+    slack: int  # total float
     critical: bool
 
 
@@ -118,20 +161,42 @@ class Schedule:
     critical_path: tuple[str, ...]
 
 
+def _earliest_start(link: Link, start: int, finish: int, duration: int) -> int:
+    """The earliest start a link to a task scheduled at (start, finish) allows a dependant of ``duration``."""
+    if link.type == "SS":
+        return start + link.lag
+    if link.type == "FF":
+        return finish + link.lag - duration
+    if link.type == "SF":
+        return start + link.lag - duration
+    return finish + link.lag
+
+
+def _latest_finish(link: Link, duration: int, succ_start: int, succ_finish: int) -> int:
+    """The latest finish a link to a successor due at (latest start, latest finish) leaves a task of ``duration``."""
+    if link.type == "SS":
+        return succ_start - link.lag + duration
+    if link.type == "FF":
+        return succ_finish - link.lag
+    if link.type == "SF":
+        return succ_finish - link.lag + duration
+    return succ_start - link.lag
+
+
 def schedule_tasks(tasks: Sequence[TaskPlan]) -> Schedule:
     """Forward and backward pass over the tasks (see the module docstring)."""
     by_id = {task.id: task for task in tasks}
-    predecessors: dict[str, tuple[str, ...]] = {}
-    successors: dict[str, list[str]] = {task.id: [] for task in tasks}
+    links: dict[str, tuple[Link, ...]] = {}
+    successors: dict[str, list[tuple[str, Link]]] = {task.id: [] for task in tasks}
     pending: dict[str, int] = {}
     for task in tasks:
-        preds = tuple(dict.fromkeys(task.after))  # a repeated id is one dependency
-        for pred in preds:
-            if pred not in by_id:
-                raise ValueError(f"task {task.id!r} is after unknown task {pred!r}")
-            successors[pred].append(task.id)
-        predecessors[task.id] = preds
-        pending[task.id] = len(preds)
+        task_links = task.links
+        for link in task_links:
+            if link.id not in by_id:
+                raise ValueError(f"task {task.id!r} is after unknown task {link.id!r}")
+            successors[link.id].append((task.id, link))
+        links[task.id] = task_links
+        pending[task.id] = len(task_links)
 
     # Kahn's algorithm: iterative, so a 10 000-task chain needs no recursion.
     ready = deque(task.id for task in tasks if not pending[task.id])
@@ -139,7 +204,7 @@ def schedule_tasks(tasks: Sequence[TaskPlan]) -> Schedule:
     while ready:
         task_id = ready.popleft()
         order.append(task_id)
-        for succ in successors[task_id]:
+        for succ, _link in successors[task_id]:
             pending[succ] -= 1
             if not pending[succ]:
                 ready.append(succ)
@@ -151,11 +216,18 @@ def schedule_tasks(tasks: Sequence[TaskPlan]) -> Schedule:
     finish: dict[str, int] = {}
     for task_id in order:
         task = by_id[task_id]
-        earliest = task.start - 1 if task.start is not None else 0
-        for pred in predecessors[task_id]:
-            earliest = max(earliest, finish[pred])
-        start[task_id] = earliest
-        finish[task_id] = earliest + task.duration
+        if task.actual_start is not None:
+            earliest = task.actual_start
+        else:
+            earliest = task.start - 1 if task.start is not None else 0
+            for link in links[task_id]:
+                earliest = max(earliest, _earliest_start(link, start[link.id], finish[link.id], task.duration))
+        start[task_id] = max(earliest, 0)
+        finish[task_id] = (
+            max(task.actual_finish, start[task_id])
+            if task.actual_finish is not None
+            else start[task_id] + task.duration
+        )
 
     end = max((finish[task.id] for task in tasks if not task.cancelled), default=0)
     latest_start: dict[str, int] = {}
@@ -163,13 +235,18 @@ def schedule_tasks(tasks: Sequence[TaskPlan]) -> Schedule:
     feeds_live: dict[str, bool] = {}
     for task_id in reversed(order):
         task = by_id[task_id]
-        bounds = [latest_start[succ] for succ in successors[task_id] if feeds_live[succ]]
+        length = finish[task_id] - start[task_id]
+        bounds = [
+            _latest_finish(link, length, latest_start[succ], latest_finish[succ])
+            for succ, link in successors[task_id]
+            if feeds_live[succ]
+        ]
         feeds_live[task_id] = not task.cancelled or bool(bounds)
         if not task.cancelled:
             bounds.append(end)
         latest = min(bounds) if bounds else max(end, finish[task_id])
         latest_finish[task_id] = latest
-        latest_start[task_id] = latest - task.duration
+        latest_start[task_id] = latest - length
 
     timings: dict[str, TaskTiming] = {}
     for task in tasks:
@@ -179,7 +256,7 @@ def schedule_tasks(tasks: Sequence[TaskPlan]) -> Schedule:
             finish=finish[task.id],
             latest_finish=latest_finish[task.id],
             slack=slack,
-            critical=not task.cancelled and slack == 0,
+            critical=not task.cancelled and slack <= 0,
         )
     position = {task.id: index for index, task in enumerate(tasks)}
     critical = sorted(
@@ -189,11 +266,17 @@ def schedule_tasks(tasks: Sequence[TaskPlan]) -> Schedule:
     return Schedule(timings=timings, order=tuple(order), end=end, critical_path=tuple(critical))
 
 
-def milestone_time(at: int | None, after: Iterable[str], timings: Mapping[str, TaskTiming]) -> int:
-    """When a milestone falls: ``at`` itself, else the latest finish of its ``after`` tasks."""
+def _milestone_bound(link: Link, timings: Mapping[str, TaskTiming]) -> int:
+    timing = timings[link.id]
+    base = timing.start if link.type in ("SS", "SF") else timing.finish
+    return base + link.lag
+
+
+def milestone_time(at: int | None, after: Iterable[str | Link], timings: Mapping[str, TaskTiming]) -> int:
+    """When a milestone falls: ``at`` itself, else the latest bound of its links (never before time 0)."""
     if at is not None:
         return at
-    return max((timings[task_id].finish for task_id in after), default=0)
+    return max(0, max((_milestone_bound(_link(item), timings) for item in after), default=0))
 
 
 def milestone_unit(time: int) -> int:
@@ -201,15 +284,15 @@ def milestone_unit(time: int) -> int:
     return max(time, 1)
 
 
-def milestone_is_critical(time: int, after: Iterable[str], schedule: Schedule) -> bool:
-    """At the live end of the plan, or right after a critical task finishing at ``time``."""
+def milestone_is_critical(time: int, after: Iterable[str | Link], schedule: Schedule) -> bool:
+    """At the live end of the plan, or right after a critical task whose link puts it at ``time``."""
     if not schedule.critical_path:
         return False
     if time == schedule.end:
         return True
-    for task_id in after:
-        timing = schedule.timings[task_id]
-        if timing.critical and timing.finish == time:
+    for item in after:
+        link = _link(item)
+        if schedule.timings[link.id].critical and _milestone_bound(link, schedule.timings) == time:
             return True
     return False
 

@@ -13,7 +13,11 @@ Rules (documented in docs/spec-format.md):
   done or cancelled ("overdue"), or its first day is before the as-of day and
   it is still ``planned`` ("not started"); ``blocked`` tasks are always listed;
 - lateness needs calendar dates (``roadmap.start``); without them only
-  blocked tasks are listed.
+  blocked tasks are listed;
+- before the plan's first day nothing has started: progress is 0 % (whatever
+  the tasks report) and nothing is late. A day outside the plan's span
+  (:func:`plan_span`: ``roadmap.start`` to the end of the buffer) is
+  :func:`outside_plan`, which the build reports as a warning naming the span.
 """
 
 from __future__ import annotations
@@ -49,11 +53,43 @@ class StatusView:
     phases: tuple[PhaseProgress, ...]
     late: tuple[LateTask, ...]
     kpis: tuple[Kpi, ...]
+    # The spec reports progress (tasks done or under way, late or blocked tasks, KPI
+    # actuals): decided on the plan as reported, so a day before the start shows 0 %
+    # rather than no status view at all.
+    reported: bool = False
 
     @property
     def has_progress(self) -> bool:
         """True when the spec reports any progress at all (else a status view says nothing)."""
-        return any(p.percent for p in self.phases) or bool(self.late) or any(k.actuals for k in self.kpis)
+        return self.reported
+
+
+@dataclass(frozen=True)
+class PlanSpan:
+    """The plan's calendar span: its first day and the last day of its buffer."""
+
+    start: date
+    end: date
+
+
+def plan_span(outlook: Outlook) -> PlanSpan | None:
+    """From ``roadmap.start`` to the plan's last day (buffer included); None without calendar dates."""
+    road = outlook.roadmap
+    if road.start is None or road.total_end_date is None:
+        return None
+    return PlanSpan(road.start, road.total_end_date)
+
+
+def outside_plan(outlook: Outlook, day: date) -> str | None:
+    """``"before"`` or ``"after"`` when ``day`` is outside the plan's span, else None (also without dates)."""
+    span = plan_span(outlook)
+    if span is None:
+        return None
+    if day < span.start:
+        return "before"
+    if day > span.end:
+        return "after"
+    return None
 
 
 def task_progress(task: Task) -> float:
@@ -109,11 +145,18 @@ def status_view(outlook: Outlook, as_of: date | None = None) -> StatusView:
         elif task.status == "planned" and task.start_date < day:
             late.append(LateTask(task, "not_started", (day - task.start_date).days))
     late.sort(key=lambda x: (-x.days, x.task.start))
+    overall = _percent(list(road.tasks))
+    reported = any(p.percent for p in phases) or bool(late) or any(k.actuals for k in outlook.evaluation.kpis)
+    if outside_plan(outlook, day) == "before":
+        # Nothing has started before the first day: whatever the tasks report is later news.
+        phases = tuple(PhaseProgress(phase=p.phase, percent=0.0, done=0, total=p.total) for p in phases)
+        overall, late = 0.0, []
     return StatusView(
         as_of=day,
         unit=unit,
-        overall=_percent(list(road.tasks)),
+        overall=overall,
         phases=phases,
         late=tuple(late),
         kpis=outlook.evaluation.kpis,
+        reported=reported,
     )

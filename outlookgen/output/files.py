@@ -30,35 +30,64 @@ def output_name(spec: Path, extension: str) -> str:
 
 
 def plan_outputs(
-    specs: Iterable[Path], extensions: Mapping[str, str], output_dir: Path | None
+    specs: Iterable[Path], extensions: Mapping[str, str], output_dir: Path | None, *, tree_base: Path | None = None
 ) -> dict[Path, dict[str, Path]]:
     """Where each spec's outputs go (format -> extension in ``extensions``); two specs claiming one output is
-    an error before anything is written."""
+    an error before anything is written.
+
+    Without ``output_dir`` outputs go beside their spec. With it they all go
+    into that one folder ("flat"), or, when ``tree_base`` is given, into the
+    spec's folder relative to ``tree_base`` below it ("tree":
+    ``specs/erp/plan.yaml`` → ``OUT/specs/erp/plan.md``), so two specs of one
+    name in different folders keep apart; a spec outside ``tree_base`` is an
+    error then.
+    """
     plan: dict[Path, dict[str, Path]] = {}
     claimed: dict[Path, Path] = {}
-    clashes: list[Diagnostic] = []
+    problems: list[Diagnostic] = []
     for spec in specs:
         folder = output_dir if output_dir is not None else spec.parent
+        if output_dir is not None and tree_base is not None:
+            below = _folder_below(spec, tree_base)
+            if below is None:
+                message = (
+                    f"is outside {tree_base}, whose folders the tree layout keeps below {output_dir};"
+                    " move it into the project or build it on its own"
+                )
+                problems.append(Diagnostic(str(spec), 1, 1, "$", message))
+                continue
+            folder = output_dir / below
         targets = {}
         for fmt, extension in extensions.items():
             target = folder / output_name(spec, extension)
             key = Path(os.path.normcase(os.path.abspath(target)))
             if key in claimed and claimed[key] != spec:
-                clashes.append(
-                    Diagnostic(
-                        str(spec),
-                        1,
-                        1,
-                        "$",
-                        f"would write {target}, which {claimed[key]} writes too; build them into different folders (-o)",
-                    )
-                )
+                problems.append(Diagnostic(str(spec), 1, 1, "$", _clash(target, claimed[key], output_dir, tree_base)))
             claimed.setdefault(key, spec)
             targets[fmt] = target
         plan[spec] = targets
-    if clashes:
-        raise OutputError(diagnostics=clashes)
+    if problems:
+        raise OutputError(diagnostics=problems)
     return plan
+
+
+def _folder_below(spec: Path, base: Path) -> Path | None:
+    """The spec's folder relative to ``base`` (symlinks not followed); None when it is not below it."""
+    relative = os.path.relpath(os.path.abspath(spec.parent), os.path.abspath(base))
+    if relative == os.pardir or relative.startswith(os.pardir + os.sep) or os.path.isabs(relative):
+        return None
+    return Path(relative)
+
+
+def _clash(target: Path, other: Path, output_dir: Path | None, tree_base: Path | None) -> str:
+    """Why two specs cannot both write ``target``, and what to do about it."""
+    said = f"would write {target}, which {other} writes too"
+    if output_dir is None or tree_base is not None:
+        return f"{said}; rename one of them"  # one folder, one stem: plan.yaml beside plan.yml
+    return (
+        f"{said}; to keep each spec's folder below {output_dir}, set outputs: {{layout: tree}}"
+        " in outlookgen.yaml (or build with --layout tree)"
+    )
 
 
 def _identity(path: str | os.PathLike) -> tuple[int, int] | None:

@@ -26,7 +26,7 @@ from typing import Any
 
 from outlookgen.errors import Diagnostic, TemplateError
 from outlookgen.packs import Pack
-from outlookgen.packs.files import PackFileError, read_regular
+from outlookgen.packs.files import PackFileError, display_path, read_regular
 
 _HEX = re.compile(r"^#(?:[0-9a-fA-F]{3,4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})$")
 _KEYWORD = re.compile(r"^[a-zA-Z]{3,20}$")
@@ -49,6 +49,7 @@ COLOR_TOKENS = {
     "risk_medium": "#fbe7b5",
     "risk_high": "#f6c4bd",
 }
+ON_TOKENS = tuple(f"on_{t}" for t in ("primary", "secondary", "on_track", "at_risk", "off_track", "no_data"))
 DEFAULT_PHASES = ("#2f6db5", "#1b8a7a", "#8a5cb8", "#c7801a", "#b5495b", "#4f7f2f")
 
 _LOGO_TYPES = {
@@ -71,19 +72,36 @@ class Brand:
     palette: dict[str, str] = field(default_factory=dict)
     logo: str | None = None  # data: URI of the large logo (cover)
     logo_small: str | None = None  # data: URI of the small logo (running header/footer); the large one if unset
+    # brand.logo.alt: the logo's alt text, per locale ("*": every locale); empty when the pack sets none
+    logo_alt: dict[str, str] = field(default_factory=dict)
     # role (base, headings, monospace) -> {"family": Latin font, "east_asian": font for CJK characters}
     typography: dict[str, dict[str, str]] = field(default_factory=dict)
+    # Where each token was set: "color.primary", "typography.base.east_asian"… -> the index in
+    # pack.chain() of the pack that set it (0: the pack itself). Word needs it: a token set
+    # nearer than the pack that supplies reference.docx restyles that file; an inherited one
+    # does not overwrite a firm's own Word styles.
+    sources: dict[str, int] = field(default_factory=dict)
+
+    def set_within(self, key: str, depth: int) -> bool:
+        """Whether ``key`` was set by the pack at chain index ``depth`` or by one nearer the leaf."""
+        return key in self.sources and self.sources[key] <= depth
+
+    def logo_alt_for(self, locale: str) -> str | None:
+        """The pack's alt text for its logo in ``locale``, or None (the formats then word one from the labels)."""
+        return self.logo_alt.get(locale) or self.logo_alt.get("*")
 
     def phase_color(self, index: int) -> str:
         """The colour of the phase at ``index`` (0-based); the list repeats."""
         return self.phases[index % len(self.phases)]
 
 
-def _merged(pack: Pack) -> tuple[dict[str, Any], dict[str, Path]]:
-    """The brand mapping along the chain (child wins) and, per key, the pack root it came from."""
+def _merged(pack: Pack) -> tuple[dict[str, Any], dict[str, Path], dict[str, int]]:
+    """The brand mapping along the chain (child wins), per key the pack root it came from, and where each key was set."""
     merged: dict[str, Any] = {}
     logo_root: dict[str, Path] = {}
-    for p in reversed(pack.chain()):
+    sources: dict[str, int] = {}
+    chain = pack.chain()
+    for depth, p in reversed(list(enumerate(chain))):
         own = p.meta.get("brand") or {}
         if not isinstance(own, dict):
             raise _error(p, "brand", "must be a mapping")
@@ -107,16 +125,38 @@ def _merged(pack: Pack) -> tuple[dict[str, Any], dict[str, Path]]:
                 merged[key] = value
             if key == "logo":
                 logo_root["logo"] = p.root
-    return merged, logo_root
+            sources.update(_set_keys(key, value, depth))
+    return merged, logo_root, sources
+
+
+def _set_keys(key: str, value: Any, depth: int) -> dict[str, int]:
+    """The dotted token names one pack's ``brand.<key>`` sets (``color.primary``, ``typography.base.family``…)."""
+    if key == "color" and isinstance(value, dict):
+        out = {}
+        for ck, cv in value.items():
+            if ck == "palette" and isinstance(cv, dict):
+                out.update({f"color.palette.{name}": depth for name in cv})
+            else:
+                out[f"color.{ck}"] = depth
+        return out
+    if key == "typography" and isinstance(value, dict):
+        out = {}
+        for role, fonts in value.items():
+            if isinstance(fonts, dict):
+                out.update({f"typography.{role}.{k}": depth for k in fonts})
+            else:  # a bare name is the role's family
+                out[f"typography.{role}.family"] = depth
+        return out
+    return {key: depth}
 
 
 def _error(pack: Pack, path: str, message: str) -> TemplateError:
-    return TemplateError(diagnostics=[Diagnostic(f"{pack.name}/pack.yaml", 1, 1, path, message)])
+    return TemplateError(diagnostics=[Diagnostic(display_path(pack.root / "pack.yaml"), 1, 1, path, message)])
 
 
 def load_brand(pack: Pack) -> Brand:
     """The pack's brand tokens, checked; a bad colour or logo is a TemplateError naming the key."""
-    brand, roots = _merged(pack)
+    brand, roots, sources = _merged(pack)
     color = brand.get("color") or {}
     if not isinstance(color, dict):
         raise _error(pack, "brand.color", "must be a mapping")
@@ -133,6 +173,15 @@ def load_brand(pack: Pack) -> Brand:
     for token, fallback in COLOR_TOKENS.items():
         value = color.get(token)
         colors[token] = fallback if value is None else _color(pack, f"brand.color.{token}", value, palette)
+        if isinstance(value, str) and value in palette and f"color.{token}" in sources:
+            # "primary: navy" changes when a nearer pack redefines navy in the palette.
+            named = sources.get(f"color.palette.{value}", sources[f"color.{token}"])
+            sources[f"color.{token}"] = min(sources[f"color.{token}"], named)
+    # Optional text colours on a brand colour (on_primary, on_at_risk…): unset, the formats pick black or
+    # white, whichever passes WCAG contrast (outlookgen.packs.contrast.on_colour).
+    for token in ON_TOKENS:
+        if color.get(token) is not None:
+            colors[token] = _color(pack, f"brand.color.{token}", color[token], palette)
 
     phases_raw = color.get("phases")
     if phases_raw is None:
@@ -154,12 +203,14 @@ def load_brand(pack: Pack) -> Brand:
         logo = _logo(pack, large, root)
         logo_small = logo if small == large else _logo(pack, small, root)
     return Brand(
+        logo_alt=_logo_alt(pack, raw_logo),
         colors=colors,
         phases=phases,
         palette=palette,
         logo=logo,
         logo_small=logo_small,
         typography=_typography(pack, brand.get("typography")),
+        sources=sources,
     )
 
 
@@ -200,6 +251,36 @@ def _color(pack: Pack, path: str, value: Any, palette: dict[str, str]) -> str:
         if _HEX.match(value) or _KEYWORD.match(value):
             return value.lower()
     raise _error(pack, path, f"{value!r} is not a colour: use #rrggbb, a CSS colour name or a palette name")
+
+
+def logo_alt_of(pack: Pack, locale: str) -> str | None:
+    """The pack's ``brand.logo.alt`` for ``locale`` (checked), without reading any logo file.
+
+    Every format's cover says the same: render/context.py words it once, and a
+    Markdown-only build never opens the pack's images for it.
+    """
+    brand, _roots, _sources = _merged(pack)
+    alt = _logo_alt(pack, brand.get("logo"))
+    return alt.get(locale) or alt.get("*")
+
+
+_MAX_ALT = 250
+
+
+def _logo_alt(pack: Pack, raw: Any) -> dict[str, str]:
+    """``brand.logo.alt``: one text, or one per locale (``{en: …, zh-CN: …}``)."""
+    alt = raw.get("alt") if isinstance(raw, dict) else None
+    if alt is None:
+        return {}
+    if isinstance(alt, str):
+        alt = {"*": alt}
+    if not isinstance(alt, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) and v.strip() and len(v) <= _MAX_ALT for k, v in alt.items()
+    ):
+        raise _error(
+            pack, "brand.logo.alt", f"must be a text of at most {_MAX_ALT} characters, or one per locale (en: …)"
+        )
+    return {k: " ".join(v.split()) for k, v in alt.items()}
 
 
 def _logo(pack: Pack, value: Any, root: Path) -> str:

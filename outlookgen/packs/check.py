@@ -10,6 +10,7 @@ import difflib
 
 from outlookgen.errors import Diagnostic, OutlookgenError, TemplateError
 from outlookgen.packs import Pack, resolve_pack
+from outlookgen.packs.files import display_path
 
 FORMATS = ("md", "html", "docx")
 MAIN_TEMPLATES = {"md": "outlook.md.j2", "html": "outlook.html.j2", "docx": "outlook.docx.j2"}
@@ -30,7 +31,8 @@ def check_pack(ref: str) -> list[Diagnostic]:
             hint = f" (did you mean '{close[0]}'?)" if close else f"; known: {', '.join(sorted(PACK_KEYS))}"
             problems.append(Diagnostic(pack_file, 1, 1, str(key), f"unknown key '{key}'{hint}"))
     # Links out of the pack, FIFOs, devices and unreadable files stop resolve_pack above (packfiles.scan).
-    problems += _check_brand(pack)
+    brand_problems = _check_brand(pack)
+    problems += brand_problems or contrast_findings(pack)
     problems += _check_labels(pack)
     for fmt in FORMATS:
         problems += _check_templates(pack, fmt)
@@ -46,6 +48,29 @@ def _check_brand(pack: Pack) -> list[Diagnostic]:
     except OutlookgenError as exc:
         return list(exc.diagnostics) or [Diagnostic(str(pack.root / "pack.yaml"), 1, 1, "brand", str(exc))]
     return []
+
+
+def contrast_findings(pack: Pack, severity: str = "warning") -> list[Diagnostic]:
+    """Rule A11Y101: each text/background pair of the pack's brand tokens below WCAG's 4.5:1, with a fix.
+
+    Located at the line of ``pack.yaml`` that sets the colour to change, when this pack sets it.
+    """
+    from outlookgen.packs.brand import load_brand
+    from outlookgen.packs.contrast import RULE, findings
+
+    brand = load_brand(pack)
+    pack_file = pack.root / "pack.yaml"
+    try:
+        lines = pack_file.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        lines = []
+    out = []
+    for finding in findings(brand.colors, brand.phases):
+        key = finding.token.split("[")[0]
+        line = next((i for i, text in enumerate(lines, 1) if text.strip().startswith(f"{key}:")), 1)
+        path = f"brand.color.{finding.token}"
+        out.append(Diagnostic(display_path(pack_file), line, 1, path, finding.message(), severity=severity, code=RULE))
+    return out
 
 
 def _label_paths(data, prefix=()) -> set[tuple]:
@@ -122,7 +147,7 @@ def _check_templates(pack: Pack, fmt: str) -> list[Diagnostic]:
     out: list[Diagnostic] = []
     for path in sorted(folder.rglob("*.j2")):
         name = path.relative_to(folder).as_posix()
-        shown = display_name(pack, str(path))
+        shown = display_name(str(path))
         try:
             source = read_template(pack, path)
             tree = env.parse(source, name, str(path))
@@ -199,11 +224,27 @@ def _check_reference(pack: Pack) -> list[Diagnostic]:
         return list(exc.diagnostics) or [Diagnostic(str(pack.root / "docx"), 1, 1, "$", str(exc))]
     if path is None:
         return []
-    shown = str(path)
+    shown = display_path(path)
     checked = check_reference(path, shown)
     if checked.problems:
         return list(checked.problems)
-    return [Diagnostic(shown, 1, 1, "$", f"lacks the {m} the Word writer uses") for m in missing_styles(checked.styles)]
+    from outlookgen.packs.reference_placeholders import check_layout
+
+    notes = list(checked.notes)
+    missing = missing_styles(checked.styles)
+    if missing:
+        # Not a mistake: many firm templates define only Normal and the headings (docs/word.md).
+        notes.append(
+            Diagnostic(
+                shown,
+                1,
+                1,
+                "word/styles.xml",
+                f"the Word writer adds {', '.join(missing)}, derived from the file's own Normal and Heading styles",
+                severity="note",
+            )
+        )
+    return notes + check_layout(checked.package, shown)
 
 
 def missing_styles(styles) -> list[str]:

@@ -33,6 +33,7 @@ from typing import Any
 
 from outlookgen.errors import Diagnostic, TemplateError
 from outlookgen.packs import Pack
+from outlookgen.packs.files import display_path
 
 MAX_TEMPLATE_BYTES = 1024 * 1024  # one template file
 MAX_OUTPUT_CHARS = 64 * 1024 * 1024  # one rendered document
@@ -251,22 +252,16 @@ def _budget_seconds() -> float:
 
 
 def _diag(pack: Pack, filename: str, line: int, message: str) -> Diagnostic:
-    return Diagnostic(display_name(pack, filename), line, 1, "$", message)
+    return Diagnostic(display_name(filename), line, 1, "$", message)
 
 
 def _located(pack: Pack, filename: str, line: int, message: str) -> TemplateError:
     return TemplateError(diagnostics=[_diag(pack, filename, line, message)])
 
 
-def display_name(pack: Pack, filename: str) -> str:
-    """``pack/fmt/file`` relative to the pack that holds it, as template errors read."""
-    path = Path(filename)
-    for p in pack.chain():
-        try:
-            return f"{p.name}/{path.resolve().relative_to(p.root.resolve()).as_posix()}"
-        except ValueError:
-            continue
-    return filename
+def display_name(filename: str) -> str:
+    """A template's file as error lines name it: a path the user can open (:func:`.files.display_path`)."""
+    return display_path(filename)
 
 
 def _template_frame(exc: BaseException, pack: Pack) -> tuple[str | None, int]:

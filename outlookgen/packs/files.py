@@ -33,6 +33,23 @@ MAX_ENTRIES = 10_000  # files and folders in one pack folder
 MAX_TOTAL_BYTES = 256 * 1024 * 1024  # all the files of one pack folder
 
 
+def display_path(path: str | os.PathLike) -> str:
+    """A pack file as a path the user can open: relative to the working folder when inside it, else absolute.
+
+    Error lines name pack files this way, never as ``<pack name>/...``: a pack
+    named ``acme`` may live in ``firm-templates/``, and an editor or a terminal
+    must be able to jump to the file from the line.
+    """
+    absolute = Path(os.path.abspath(path))
+    cwd = Path.cwd()
+    for candidate, folder in ((absolute, cwd), (absolute.resolve(), cwd.resolve())):
+        try:
+            return str(candidate.relative_to(folder))
+        except ValueError:
+            continue
+    return str(absolute)
+
+
 class PackFileError(Exception):
     """A pack file that may not be read; the message says why ("is a FIFO, not a regular file")."""
 

@@ -45,6 +45,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from outlookgen.errors import Diagnostic, TemplateError
+from outlookgen.packs.files import display_path
 from outlookgen.packs.reference_rules import (
     ACTIVEX,
     CT_DOCUMENT,
@@ -100,6 +101,9 @@ class Reference:
     problems: tuple[Diagnostic, ...]
     package: bytes | None = None
     styles: Any = None
+    # What was changed on the way, for ``templates check`` to say (severity "note"): a link to
+    # the Word template the file was based on, left out.
+    notes: tuple[Diagnostic, ...] = ()
 
 
 def find_reference(pack: Pack) -> Path | None:
@@ -112,7 +116,7 @@ def find_reference(pack: Pack) -> Path | None:
         raise TemplateError(
             diagnostics=[
                 Diagnostic(
-                    f"{pack.name}/docx/{NAMES[1]}",
+                    display_path(found[1]),
                     1,
                     1,
                     "$",
@@ -155,7 +159,7 @@ def check_reference_bytes(data: bytes, shown: str) -> Reference:
         checker.run(data)
     if checker.problems:
         return Reference(tuple(sorted(checker.problems)))
-    return Reference((), checker.safe_package(), checker.styles_root())
+    return Reference((), checker.safe_package(), checker.styles_root(), tuple(checker.notes))
 
 
 # --------------------------------------------------------------------------------------------------
@@ -259,6 +263,11 @@ class _Checker:
     types: dict[str, str] = field(default_factory=dict)  # part name -> content type
     rels: dict[str, list[_Rel]] = field(default_factory=dict)  # source part ('' = package) -> relationships
     main: str = ""
+    notes: list[Diagnostic] = field(default_factory=list)
+    # w:attachedTemplate elements met while parsing: (part, node, relationship id), judged once the
+    # relationships are known (a local template is left out with a note, a remote one refused).
+    attached: list[tuple[str, Any, str]] = field(default_factory=list)
+    local_templates: dict[str, str] = field(default_factory=dict)  # "<source part>#<rId>" -> target
     _counts: dict[str, int] = field(default_factory=dict)
     _more: dict[str, tuple[int, int]] = field(default_factory=dict)
 
@@ -292,6 +301,7 @@ class _Checker:
             for name in sorted(self.entries):
                 if _is_rels(name):
                     self._relationships(name)
+            self._attached_templates()
             self._package_shape()
         finally:
             self._close_counts()
@@ -514,6 +524,10 @@ class _Checker:
             qname = etree.QName(node)
             namespace, local = qname.namespace, qname.localname
             reason = REFUSED_ELEMENTS.get((namespace, local))
+            if reason and local == "attachedTemplate" and namespace in W_NAMESPACES:
+                rid = next((node.get(f"{{{ns}}}id") for ns in R_NAMESPACES if node.get(f"{{{ns}}}id")), "")
+                self.attached.append((part.name, node, rid))  # judged with its relationship
+                continue
             if reason:
                 self.refuse(part.name, f"it holds {reason} ({local})", node)
                 continue
@@ -605,6 +619,12 @@ class _Checker:
                 continue
             kind = _kind(rtype)
             reason = REFUSED_RELATIONSHIPS.get(kind.lower())
+            if kind.lower() == "attachedtemplate" and mode == "External" and local_template(target):
+                # A document made from a firm's template names that template on the firm's disk or
+                # share: harmless to leave out (the output stands alone), so it is, with a note.
+                self.local_templates[f"{source}#{rid}"] = target
+                found.append(_Rel(rid, rtype, target, True, node, ""))
+                continue
             if mode == "External":
                 if rtype == HYPERLINK:
                     scheme = url_scheme(target)
@@ -659,6 +679,26 @@ class _Checker:
                 continue
             found.append(_Rel(rid, rtype, target, False, node, part))
         self.rels[source] = found
+
+    def _attached_templates(self) -> None:
+        """Each w:attachedTemplate: a note when it names a local template (left out), refused otherwise."""
+        for part, node, rid in self.attached:
+            target = self.local_templates.get(f"{part}#{rid}")
+            if target is None:  # a remote template (its relationship is refused too), or none at all
+                self.refuse(part, f"it holds {REFUSED_ELEMENTS[(W_NAMESPACES[0], 'attachedTemplate')]}", node)
+                continue
+            line, column = self.xml[part].position(node) if part in self.xml else (1, 1)
+            self.notes.append(
+                Diagnostic(
+                    self.shown,
+                    line,
+                    column,
+                    part,
+                    f"the file is based on the Word template {quote(target)}; the link is left out "
+                    "(documents outlookgen writes stand alone and never load a template)",
+                    severity="note",
+                )
+            )
 
     # -- the package as a whole ------------------------------------------------------------------
     def _package_shape(self) -> None:
@@ -785,7 +825,7 @@ class _Checker:
             rels = self.rels.get(source)
             if rels is None:
                 continue
-            keep = [r for r in rels if r.external or r.type in KEEP]
+            keep = [r for r in rels if (r.external and r.type == HYPERLINK) or r.type in KEEP]
             dropped = {r.id for r in rels} - {r.id for r in keep}
             for rel in keep:
                 if not rel.external and rel.part not in visited:
@@ -840,6 +880,25 @@ def _bad_entry_name(name: str) -> str | None:
     if any(s == "" for s in segments):
         return "an empty segment in a zip entry name"
     return None
+
+
+def local_template(target: str) -> bool:
+    """Whether an attached template's target is a file on the user's machine (not a server or address).
+
+    Word writes ``file:///C:/Users/…/Firm.dotx``, ``C:\\…\\Firm.dotx`` or a bare
+    ``Firm.dotx``; a UNC path (``\\\\server\\share``), ``file://server/…`` or any
+    other scheme reaches out to another machine and stays refused.
+    """
+    value = target.strip()
+    if value.startswith(("\\\\", "//")):
+        return False
+    if re.match(r"[A-Za-z]:[\\/]", value):
+        return True  # a Windows drive path
+    scheme = url_scheme(value)
+    if scheme == "file":
+        rest = value.split(":", 1)[1]
+        return rest.startswith("///") or not rest.startswith("//")
+    return scheme == ""
 
 
 def _is_rels(name: str) -> bool:

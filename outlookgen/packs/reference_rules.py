@@ -309,14 +309,19 @@ def quote(text: str, limit: int = 200) -> str:
     return f"'{text}'"
 
 
-#: Styles the Word writer itself relies on, which a reference document must define
-#: (templates may name any other style it has).
+#: Styles the Word writer and the built-in templates use. A reference document that lacks some
+#: gets them added, derived from its own Normal and Heading styles (render/docx/derived.py, from
+#: the built-in reference's style of the same name); ``templates check`` names them. Templates
+#: may name any other style the reference has.
 WRITER_STYLES = {
     "paragraph": (
         "Normal",
         "Heading 1",
         "Heading 2",
         "Heading 3",
+        "Heading 4",
+        "Title",
+        "Subtitle",
         "TOC Heading",
         "toc 1",
         "toc 2",
@@ -328,7 +333,8 @@ WRITER_STYLES = {
         "Table Bullet",
         "Gantt Text",
         "Caption",
+        "Cover Text",
     ),
     "character": ("Hyperlink", "Inline Code"),
-    "table": ("Outlook Table", "Gantt Table", "Bar Table"),
+    "table": ("Outlook Table", "Gantt Table", "Bar Table", "Cover Table"),
 }

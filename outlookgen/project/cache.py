@@ -1,15 +1,22 @@
-"""Incremental builds: what each output was built from, so an unchanged output is not built again.
+"""The build cache: what each spec was built into, keyed by digests of what it was built from.
 
-For each output folder a manifest records, per output file, the digest of
-everything it was built from (the spec, its included fragments, the template
-pack's files, the build options and outlookgen's own code) and the digest of the
-bytes written. An output is skipped only when both still match — an edited,
-deleted or hand-touched output is rebuilt — so a lost or stale manifest can
-only cost time, never leave a wrong file.
+Content-addressed: a spec's record is found by the digest of its own bytes
+and its project-relative name (:mod:`outlookgen.project.names`), and maps
+each *inputs digest* — the spec's and its fragments' bytes, the template
+pack's files, the options that shape the output, outlookgen's own code and
+``SOURCE_DATE_EPOCH`` — to the digest of every format it gave. Builds are
+deterministic, so an output whose file still has the recorded digest for
+today's inputs is current without rendering; a lost, stale or damaged record
+can only cost time, never leave a wrong file. Nothing in a record names an
+absolute path or an output folder, so a cache folder restored on another
+machine or checkout (CI's ``actions/cache``) is as good as the one that made
+it. A record also keeps what the build learnt of the spec on the way: its
+portfolio facts, its lint findings and its size.
 
-Manifests live in the user's cache folder, not beside the outputs, so output
+Records live in the user's cache folder, not beside the outputs, so output
 folders hold nothing but documents: ``$OUTLOOKGEN_CACHE_DIR``, else
-``$XDG_CACHE_HOME/outlookgen``, else ``~/.cache/outlookgen``.
+``$XDG_CACHE_HOME/outlookgen``, else ``~/.cache/outlookgen`` — under
+``specs/``, beside ``templates/`` (compiled Jinja) and ``valid/`` (verdicts).
 """
 
 from __future__ import annotations
@@ -19,20 +26,15 @@ import json
 import os
 import stat
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from outlookgen import __version__
 from outlookgen.user_cache import cache_dir
 
-_FORMAT = 1
-
-
-def manifest_path(folder: Path) -> Path:
-    """The manifest file of one output folder (named by a digest of the folder's absolute path)."""
-    key = hashlib.sha256(os.path.abspath(folder).encode("utf-8", "surrogateescape")).hexdigest()[:24]
-    return cache_dir() / "manifests" / f"{key}.json"
+_FORMAT = 2
+# Inputs digests kept per spec: one per pack and option set it is built with (docs, a firm pack, -f pdf...).
+MAX_BUILDS = 16
 
 
 def digest_bytes(data: bytes) -> str:
@@ -82,8 +84,10 @@ def tree_digest(folders: Iterable[Path]) -> str:
     make the walk endless.
     """
     h = hashlib.sha256()
-    for folder in folders:
-        h.update(b"\0pack\0" + str(folder).encode("utf-8", "surrogateescape"))
+    # By position in the chain, not by folder name: the same pack installed or
+    # checked out elsewhere gives the same digest (a restored CI cache stays good).
+    for position, folder in enumerate(folders):
+        h.update(f"\0pack {position}\0".encode())
         for path in sorted(folder.rglob("*")):
             try:
                 mode = os.stat(path).st_mode
@@ -119,68 +123,192 @@ def inputs_digest(spec: Path, dependencies: Iterable[str], context: str) -> str 
     return h.hexdigest()
 
 
-@dataclass(frozen=True)
-class Entry:
-    """What one output file was built from."""
+def sources_digest(spec: Path, dependencies: Iterable[str], base: Path, spec_digest: str | None = None) -> str | None:
+    """Digest of a spec's bytes (``spec_digest`` when already known) and of every other file it read
+    (``dependencies``: project-relative names); None when one cannot be read."""
+    h = hashlib.sha256(b"outlookgen sources\0")
+    for name in ("", *sorted(dependencies)):
+        if not name and spec_digest is not None:
+            file_digest: str | None = spec_digest
+        else:
+            file_digest = digest_file(spec if not name else base / name)
+        if file_digest is None:
+            return None
+        h.update(f"{name}\0{file_digest}\0".encode("utf-8", "surrogateescape"))
+    return h.hexdigest()
 
-    inputs: str
-    output: str
-    dependencies: tuple[str, ...]
+
+def build_digest(sources: str, context: str) -> str:
+    """The inputs digest of one build of a spec: its sources and everything else that shapes the outputs."""
+    return hashlib.sha256(f"outlookgen {tool_digest()}\0{context}\0{sources}".encode()).hexdigest()
 
 
-class Manifest:
-    """The manifest of one output folder."""
+def spec_key(name: str, spec_digest: str) -> str:
+    """Where a spec's record is kept: its project-relative name and the digest of its bytes."""
+    text = f"outlookgen spec record {_FORMAT}\0{tool_digest()}\0{name}\0{spec_digest}"
+    return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()
 
-    def __init__(self, folder: Path, entries: dict[str, Entry]) -> None:
-        self.folder = folder
-        self.path = manifest_path(folder)
-        self.entries = entries
+
+def record_path(key: str) -> Path:
+    return cache_dir() / "specs" / key[:2] / f"{key}.json"
+
+
+def learnt_path(key: str) -> Path:
+    """Where a record's facts and findings are kept, beside it."""
+    return cache_dir() / "specs" / key[:2] / f"{key}.learnt.json"
+
+
+def _strings(value: object) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+
+class SpecRecord:
+    """What the cache knows of one spec (its bytes and name fixed by ``key``).
+
+    ``dependencies`` are the project-relative names of the other files its
+    last build read (fragments, the --changes-since file), ``sources`` the
+    digest of all of their bytes with the spec's; ``builds`` maps an inputs
+    digest to ``{format: output digest}``. What was learnt of the spec —
+    ``facts`` (for the portfolio), ``findings`` (lint) and ``tasks`` — belongs
+    to ``sources`` too and is cleared when they change. Facts and findings
+    are kept in a file of their own, read only when asked for: an up-to-date
+    check of a thousand specs reads just the small part it needs.
+    """
+
+    def __init__(
+        self,
+        key: str,
+        spec: str,
+        dependencies: tuple[str, ...] = (),
+        sources: str = "",
+        builds: dict[str, dict[str, str]] | None = None,
+        tasks: int | None = None,
+    ) -> None:
+        self.key, self.spec = key, spec
+        self.spec_digest: str | None = None  # the digest of the spec's bytes the record was looked up by
+        self.dependencies, self.sources = dependencies, sources
+        self.builds = builds if builds is not None else {}
+        self.tasks = tasks
+        self.changed = False  # the main file must be written
+        self._learnt: tuple[dict | None, list | None] | None = None  # (facts, findings) once read
+        self._learnt_changed = False
 
     @classmethod
-    def read(cls, folder: Path) -> Manifest:
-        entries: dict[str, Entry] = {}
+    def read(cls, key: str, spec: str) -> SpecRecord:
+        """The record kept under ``key``; an empty one when there is none or it is damaged."""
         try:
-            raw = json.loads(read_regular(manifest_path(folder)) or b"{}")
-            if raw.get("format") != _FORMAT:
-                return cls(folder, {})
-            for name, e in raw.get("outputs", {}).items():
-                deps = e.get("dependencies", [])
-                strings = (e["inputs"], e["output"], *deps) if isinstance(deps, list) else ()
-                if strings and all(isinstance(v, str) for v in strings):
-                    entries[name] = Entry(e["inputs"], e["output"], tuple(deps))
+            raw = json.loads(read_regular(record_path(key)) or b"{}")
+            if not isinstance(raw, dict) or raw.get("format") != _FORMAT or raw.get("spec") != spec:
+                return cls(key, spec)
+            deps, builds, tasks = raw.get("dependencies"), raw.get("builds"), raw.get("tasks")
+            if not (_strings(deps) and isinstance(raw.get("sources"), str) and isinstance(builds, dict)):
+                return cls(key, spec)
+            kept = {
+                digest: dict(outputs)
+                for digest, outputs in builds.items()
+                if isinstance(outputs, dict) and all(isinstance(v, str) for v in outputs.values())
+            }
+            tasks = tasks if isinstance(tasks, int) and not isinstance(tasks, bool) else None
+            return cls(key, spec, tuple(deps), raw["sources"], kept, tasks)
         except (ValueError, TypeError, KeyError, AttributeError, RecursionError):
-            # A missing or damaged manifest only costs a full rebuild.
-            entries = {}
-        return cls(folder, entries)
+            # A missing or damaged record only costs a rebuild.
+            return cls(key, spec)
 
-    def up_to_date(self, output: Path, inputs: str | None) -> bool:
-        entry = self.entries.get(output.name)
-        if entry is None or inputs is None or entry.inputs != inputs:
-            return False
-        return digest_file(output) == entry.output
+    # -- what was learnt, in its own file --------------------------------------
+    def _read_learnt(self) -> tuple[dict | None, list | None]:
+        if self._learnt is None:
+            facts = findings = None
+            try:
+                raw = json.loads(read_regular(learnt_path(self.key)) or b"{}")
+                if isinstance(raw, dict) and raw.get("sources") == self.sources and self.sources:
+                    facts = raw.get("facts") if isinstance(raw.get("facts"), dict) else None
+                    findings = raw.get("findings") if isinstance(raw.get("findings"), list) else None
+            except (ValueError, TypeError, AttributeError, RecursionError):
+                pass
+            self._learnt = (facts, findings)
+        return self._learnt
 
-    def record(self, output: Path, inputs: str, payload: bytes, dependencies: Iterable[str]) -> None:
-        self.entries[output.name] = Entry(inputs, digest_bytes(payload), tuple(sorted(dependencies)))
+    @property
+    def facts(self) -> dict | None:
+        return self._read_learnt()[0]
+
+    @property
+    def findings(self) -> list | None:
+        return self._read_learnt()[1]
+
+    # -- changing it ------------------------------------------------------------
+    def renew(self, sources: str, dependencies: Iterable[str]) -> None:
+        """Make the record one of ``sources``: what it knew of other sources is dropped."""
+        deps = tuple(sorted(dependencies))
+        if sources != self.sources or deps != self.dependencies:
+            self.sources, self.dependencies = sources, deps
+            self.builds, self.tasks, self._learnt = {}, None, (None, None)
+            self.changed = True
+
+    def outputs(self, inputs: str) -> Mapping[str, str]:
+        return self.builds.get(inputs, {})
+
+    def record(self, inputs: str, fmt: str, output_digest: str) -> None:
+        outputs = self.builds.pop(inputs, {})  # re-inserted last: the oldest builds go first
+        if outputs.get(fmt) != output_digest:
+            self.changed = True
+        outputs[fmt] = output_digest
+        self.builds[inputs] = outputs
+        while len(self.builds) > MAX_BUILDS:
+            self.builds.pop(next(iter(self.builds)))
+            self.changed = True
+
+    def learn(self, facts: dict | None, findings: list | None, tasks: int | None) -> None:
+        """Keep what a build or a load found out about the spec (None: not found out this time)."""
+        old_facts, old_findings = self._read_learnt()
+        new = (facts if facts is not None else old_facts, findings if findings is not None else old_findings)
+        if new != (old_facts, old_findings):
+            self._learnt, self._learnt_changed = new, True
+        if tasks is not None and tasks != self.tasks:
+            self.tasks, self.changed = tasks, True
 
     def serialise(self) -> bytes:
-        outputs = {
-            name: {"inputs": e.inputs, "output": e.output, "dependencies": list(e.dependencies)}
-            for name, e in sorted(self.entries.items())
+        document = {
+            "format": _FORMAT,
+            "spec": self.spec,
+            "dependencies": list(self.dependencies),
+            "sources": self.sources,
+            "builds": self.builds,
+            "tasks": self.tasks,
         }
-        document = {"format": _FORMAT, "folder": os.path.abspath(self.folder), "outputs": outputs}
-        return (json.dumps(document, indent=1, sort_keys=True) + "\n").encode("utf-8")
+        return _json(document)
+
+    def serialise_learnt(self) -> bytes:
+        facts, findings = self._read_learnt()
+        return _json({"sources": self.sources, "facts": facts, "findings": findings})
+
+    def files(self) -> dict[Path, bytes]:
+        """The files to write for what changed."""
+        out = {}
+        if self.changed:
+            out[record_path(self.key)] = self.serialise()
+        if self._learnt_changed:
+            out[learnt_path(self.key)] = self.serialise_learnt()
+        return out
 
 
-def read_manifests(folders: Iterable[Path]) -> dict[Path, Manifest]:
-    return {folder: Manifest.read(folder) for folder in set(folders)}
+def _json(document: dict) -> bytes:
+    # ASCII: a name with undecodable bytes (a lone surrogate) still serialises.
+    return (json.dumps(document, sort_keys=True, separators=(",", ":")) + "\n").encode("ascii")
 
 
-def dependencies_of(manifests: Mapping[Path, Manifest], outputs: Iterable[Path]) -> tuple[str, ...] | None:
-    """The fragments the outputs were last built from (None if any output is unknown)."""
-    deps: set[str] = set()
-    for output in outputs:
-        entry = manifests[output.parent].entries.get(output.name)
-        if entry is None:
-            return None
-        deps.update(entry.dependencies)
-    return tuple(sorted(deps))
+def save_records(records: Iterable[SpecRecord]) -> None:
+    """Write the records that changed; the cache is a convenience, so failing to write it is not an error."""
+    from outlookgen.errors import OutputError
+    from outlookgen.output.files import commit
+
+    records = list(records)
+    changed = {path: data for r in records for path, data in r.files().items()}
+    if not changed:
+        return
+    try:
+        commit(changed)
+    except (OutputError, OSError):
+        return
+    for record in records:
+        record.changed = record._learnt_changed = False

@@ -1,9 +1,10 @@
 """Project configuration: ``outlookgen.yaml`` (or ``[tool.outlookgen]`` in pyproject.toml), found by walking up.
 
-It says what ``outlookgen build``, ``validate`` and ``lint`` do when no spec is
-named: which specs, formats, output folder, pack, locale, jobs and lint
-settings. Paths in it are relative to the file that holds it. Errors are
-located like spec errors (``outlookgen.yaml:3:5: error: formats[1]: ...``).
+It says what ``outlookgen build``, ``validate``, ``lint`` and ``portfolio`` do
+when no spec is named: which specs, formats, output folder and layout, pack,
+locale, jobs, lint settings and the portfolio document. Paths in it are
+relative to the file that holds it. Errors are located like spec errors
+(``outlookgen.yaml:3:5: error: formats[1]: ...``).
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ class ProjectConfig:
     locale: str | None = None
     jobs: int | None = None
     lint: dict[str, Any] = field(default_factory=dict)  # the raw `lint:` section (outlookgen.lint reads it)
+    layout: str | None = None  # outputs.layout: tree keeps the specs' folders below `output`
+    portfolio: dict[str, Any] = field(default_factory=dict)  # the raw `portfolio:` section (project.portfolio)
     _locate: Any = field(default=None, compare=False, repr=False)
 
     def locate(self, path: tuple, *, key: bool = False) -> tuple[int, int]:
@@ -57,18 +60,17 @@ class ProjectConfig:
         from outlookgen.project.discovery import glob_files, one_per_file
 
         found: dict[Path, None] = {}
+        cwd = os.path.realpath(os.getcwd())
         for pattern in self.specs:
             for match in glob_files(pattern, self.root):
-                found.setdefault(Path(os.path.relpath(match)) if _inside_cwd(str(match)) else match, None)
+                found.setdefault(Path(os.path.relpath(match)) if _inside(str(match), cwd) else match, None)
         return one_per_file(found)
 
 
-def _inside_cwd(path: str) -> bool:
-    try:
-        Path(path).resolve().relative_to(Path.cwd().resolve())
-    except ValueError:
-        return False
-    return True
+def _inside(path: str, folder: str) -> bool:
+    """Whether ``path``, symlinks resolved, is ``folder`` (a real path) or below it."""
+    real = os.path.realpath(path)
+    return real == folder or real.startswith(folder.rstrip(os.sep) + os.sep)
 
 
 def find_config(start: Path | None = None) -> Path | None:
@@ -110,13 +112,21 @@ def load_config(path: Path) -> ProjectConfig:
 
 
 def _read_yaml(path: Path):
+    from outlookgen.spec import verdicts
     from outlookgen.spec.loader import load_spec
-    from outlookgen.spec.schema import schema_problems
 
     loaded = load_spec(path, name=str(path))
+    # A configuration found valid before is not checked again: jsonschema alone
+    # costs a quarter of a second, most of a no-op build.
+    checker = f"config\0{verdicts.spec_checker()}"
+    if not loaded.problems and verdicts.known_valid(loaded.digest, checker):
+        return loaded.data, loaded.locate
+    from outlookgen.spec.schema import schema_problems
+
     problems = list(loaded.problems) + schema_problems(loaded, CONFIG_SCHEMA)
     if problems:
         raise SpecError(diagnostics=problems)
+    verdicts.remember_valid(loaded.digest, checker)
     return loaded.data, loaded.locate
 
 
@@ -177,5 +187,7 @@ def _to_config(path: Path, data: dict[str, Any], locate) -> ProjectConfig:
         locale=data.get("locale"),
         jobs=data.get("jobs"),
         lint=dict(data.get("lint") or {}),
+        layout=(data.get("outputs") or {}).get("layout"),
+        portfolio=dict(data.get("portfolio") or {}),
         _locate=locate,
     )

@@ -24,7 +24,7 @@ from outlookgen.lint import (
     resolve_selectors,
     spec_settings,
 )
-from outlookgen.lint.registry import match_selector
+from outlookgen.lint.registry import match_selector, portfolio_rules
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,7 @@ class LintOptions:
     lang: str | None = None
     use_project_config: bool = True
     config_start: Path | None = None  # where the search for outlookgen.yaml starts (default: cwd)
+    portfolio: bool = False  # also the rules that judge the specs together (outlookgen.project.portfolio_lint)
 
 
 @dataclass(frozen=True)
@@ -87,9 +88,11 @@ def lint_files(specs: Sequence[str | os.PathLike], options: LintOptions = LintOp
     from outlookgen.project.pipeline import load_outlook
 
     config = config_lint(options)
-    selected = resolve_selectors(options.select) if options.select else frozenset(r.code for r in all_rules())
+    every = all_rules() + (portfolio_rules() if options.portfolio else ())
+    selected = resolve_selectors(options.select) if options.select else frozenset(r.code for r in every)
     ignored = resolve_selectors(options.ignore) | config.disable
     report = LintReport(config_problems=list(config.problems), config_path=config.path, config_fail_on=config.fail_on)
+    together = []  # what the portfolio rules see of each valid spec
     for path in discover(specs):
         result = SpecLint(spec=Path(path))
         report.results.append(result)
@@ -102,6 +105,14 @@ def lint_files(specs: Sequence[str | os.PathLike], options: LintOptions = LintOp
         spec_disabled, result.problems = spec_settings(loaded.spec)
         result.enabled = selected - spec_disabled - ignored
         result.findings = lint_spec(loaded.spec, outlook=loaded.outlook, lang=options.lang, enabled=result.enabled)
+        if options.portfolio:
+            from outlookgen.project.portfolio_lint import project_of
+
+            together.append((result, project_of(loaded, Path(path), spec_disabled)))
+    if options.portfolio:
+        from outlookgen.project.portfolio_lint import lint_together
+
+        lint_together(together, selected - ignored, options.lang)
     return report
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from outlookgen.errors import Diagnostic, OutlookgenError, SpecError
+from outlookgen.errors import Diagnostic, OutlookgenError, SpecError, format_path
 from outlookgen.project.discovery import discover
 from outlookgen.project.faults import system_error
 from outlookgen.spec.validate import load_valid
@@ -26,6 +26,10 @@ class BuildOptions:
     lint_appendix: bool = False  # add the plan quality checklist (lint findings) as the last appendix
     as_of: date | None = None  # the day the status view is for (default: each spec's meta.date)
     changes_since: Path | None = None  # an older version of the spec: add "Changes since version X"
+    toc_pages: bool = False  # page numbers in the Word contents, from LibreOffice's layout (render/docx/toc_pages.py)
+    layout: str | None = None  # with output_dir: "tree" keeps the specs' folders below it, "flat" (default) does not
+    base: Path | None = None  # the project's folder (names in caches, shards, reports); None: the working folder
+    strict: bool = False  # a pack whose colours fail WCAG contrast (A11Y101) is an error, not a warning
 
 
 @dataclass(frozen=True)
@@ -34,14 +38,45 @@ class LoadedOutlook:
 
     spec: object  # spec.loader.LoadedSpec: where each value was written, the fragments read
     outlook: object  # model.Outlook
+    baseline_files: tuple[str, ...] = ()  # the baseline file read (a dependency of the outputs)
 
 
 def load_outlook(path: str | Path) -> LoadedOutlook:
-    """Load, validate and model one spec; SpecError listing every problem (the one way every command reads a spec)."""
+    """Load, validate and model one spec; SpecError listing every problem (the one way every command reads a spec).
+
+    The spec's baseline (``roadmap.baseline``, or the baseline file beside it)
+    is read too, so every document and check sees the same slips.
+    """
     from outlookgen.model import build_outlook
+    from outlookgen.model.calendar import PlanProblem
+    from outlookgen.project.baseline import find_baseline, read_baseline
 
     loaded = load_valid(path)
-    return LoadedOutlook(loaded, build_outlook(loaded.data))
+    source = find_baseline(Path(path), loaded)
+    baseline = read_baseline(Path(path), loaded, source) if source is not None else None
+    try:
+        outlook = build_outlook(loaded.data, baseline=baseline)
+    except PlanProblem as problem:
+        file, line, column = loaded.locate(problem.path)
+        raise SpecError(
+            diagnostics=[Diagnostic(file, line, column, format_path(problem.path), problem.message)]
+        ) from None
+    files = (str(source.file.resolve()),) if source is not None and source.file is not None else ()
+    return LoadedOutlook(loaded, outlook, files)
+
+
+def calendar_warnings(loaded: LoadedOutlook) -> tuple[Diagnostic, ...]:
+    """A warning for each year the calendar preset could only estimate, located at the preset."""
+    from outlookgen.model.calendar import describe_note
+
+    notes = loaded.outlook.roadmap.calendar.notes
+    if not notes:
+        return ()
+    file, line, column = loaded.spec.locate(("roadmap", "calendar", "preset"))
+    return tuple(
+        Diagnostic(file, line, column, "roadmap.calendar.preset", describe_note(note), severity="warning")
+        for note in notes
+    )
 
 
 @dataclass(frozen=True)
@@ -52,6 +87,12 @@ class SpecOutcome:
     outputs: dict[str, bytes] = field(default_factory=dict)
     dependencies: tuple[str, ...] = ()
     problems: tuple[Diagnostic, ...] = ()
+    warnings: tuple[Diagnostic, ...] = ()  # worth saying, but the outputs are written (exit 0)
+    # What the build learnt of the spec on the way (outlookgen.project.records), for the cache and reports.
+    facts: dict | None = None
+    findings: list | None = None
+    tasks: int | None = None
+    seconds: float = 0.0
 
 
 def _checklist(loaded, outlook, locale: str) -> dict:
@@ -69,9 +110,13 @@ def build_spec(spec: Path, formats: Sequence[str], options: BuildOptions, *, spa
     no other spec is being built at the same time, so a large document may
     render its formats side by side.
     """
+    import time
+
     from outlookgen.packs import resolve_pack
+    from outlookgen.project.records import spec_facts, spec_findings
     from outlookgen.render.context import Extras, prepare
 
+    started = time.perf_counter()
     try:
         loaded = load_outlook(spec)
         pack = resolve_pack(options.pack)
@@ -85,6 +130,11 @@ def build_spec(spec: Path, formats: Sequence[str], options: BuildOptions, *, spa
         )
         document = prepare(outlook, pack, locale, extras)
         outputs = render_formats(document, formats, spare_cpu=spare_cpu)
+        if options.toc_pages and "docx" in outputs:
+            from outlookgen.render.docx.toc_pages import with_page_numbers
+
+            outputs["docx"] = with_page_numbers(outputs["docx"])
+        facts, findings = spec_facts(outlook), spec_findings(loaded.spec, outlook)
     except OutlookgenError as exc:
         problems = exc.diagnostics or (Diagnostic(str(spec), 1, 1, "$", str(exc)),)
         return SpecOutcome(spec, problems=tuple(problems))
@@ -95,10 +145,36 @@ def build_spec(spec: Path, formats: Sequence[str], options: BuildOptions, *, spa
         # a pack file the system will not give (permissions, an I/O error) or one in
         # another encoding. Named on the spec, so every spec it stops is listed.
         return SpecOutcome(spec, problems=(Diagnostic(str(spec), 1, 1, "$", f"cannot be built: {system_error(exc)}"),))
-    dependencies = loaded.spec.includes
+    dependencies = (*loaded.spec.includes, *loaded.baseline_files)
     if options.changes_since is not None:
         dependencies = (*dependencies, str(Path(options.changes_since).resolve()))
-    return SpecOutcome(spec, outputs=outputs, dependencies=dependencies)
+    return SpecOutcome(
+        spec,
+        outputs=outputs,
+        dependencies=dependencies,
+        facts=facts,
+        findings=findings,
+        tasks=len(outlook.roadmap.tasks),
+        seconds=time.perf_counter() - started,
+        warnings=(*as_of_warnings(loaded, options.as_of), *calendar_warnings(loaded)),
+    )
+
+
+def as_of_warnings(loaded: LoadedOutlook, as_of: date | None) -> tuple[Diagnostic, ...]:
+    """A warning when ``--as-of`` is outside the plan's span, located at ``roadmap.start`` and naming the span."""
+    from outlookgen.model.status import outside_plan, plan_span
+
+    where = outside_plan(loaded.outlook, as_of) if as_of is not None else None
+    if where is None:
+        return ()
+    span = plan_span(loaded.outlook)
+    runs = f"the plan runs from {span.start.isoformat()} to {span.end.isoformat()}"
+    if where == "before":
+        message = f"--as-of {as_of.isoformat()} is before the plan starts ({runs}); progress shows 0%"
+    else:
+        message = f"--as-of {as_of.isoformat()} is after the plan ends ({runs}); progress shows the last report"
+    file, line, column = loaded.spec.locate(("roadmap", "start"))
+    return (Diagnostic(file, line, column, "roadmap.start", message, severity="warning"),)
 
 
 # A document with this many tasks takes long enough to render (about 0.2 s a

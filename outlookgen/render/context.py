@@ -20,6 +20,7 @@ from outlookgen.model.status import as_of_day, status_view, task_progress
 from outlookgen.packs import Pack
 from outlookgen.packs.labels import fill
 from outlookgen.render.markup import canonical
+from outlookgen.render.timing_words import baseline_note, calendar_text, lag_text, links_text, slip_text
 from outlookgen.render.wording import Wording
 
 
@@ -65,14 +66,31 @@ def prepare(outlook: Outlook, pack: Pack, locale: str, extras: Extras | None = N
     """The :class:`Document` for ``outlook`` in ``locale``, with the pack's words and what ``extras`` asks for."""
     labels = pack.labels(locale)
     extras = extras or Extras()
+    context = build_context(outlook, labels, locale, extras=extras)
+    context["logo_alt"] = logo_alt(pack, locale, labels, outlook)
     return Document(
         outlook=outlook,
         pack=pack,
         locale=locale,
         labels=labels,
-        context=build_context(outlook, labels, locale, extras=extras),
+        context=context,
         as_of=as_of_day(outlook, extras.as_of),
     )
+
+
+def logo_alt(pack: Pack, locale: str, labels: Mapping[str, Any], outlook: Outlook) -> str:
+    """The cover logo's alt text, the same in every format: the pack's ``brand.logo.alt``, else the label.
+
+    The logo is the pack's (the firm's), so the pack says what it shows; a
+    pack that does not gets ``cover.logo_alt`` worded with the organization.
+    """
+    from outlookgen.packs.brand import logo_alt_of
+
+    given = logo_alt_of(pack, locale)
+    if given:
+        return given
+    organization = outlook.meta.organization or outlook.meta.title
+    return " ".join(fill(labels["cover"]["logo_alt"], organization=organization).split())
 
 
 def build_context(outlook: Outlook, labels: Mapping[str, Any], locale: str, *, extras: Extras) -> dict[str, Any]:
@@ -87,6 +105,7 @@ def build_context(outlook: Outlook, labels: Mapping[str, Any], locale: str, *, e
     """
     road = outlook.roadmap
     w = Wording(labels, road.unit)
+    w.has_baseline = road.baseline is not None
     changes = None
     meta = _meta(outlook, w)
     if extras.previous is not None:
@@ -341,7 +360,8 @@ def _task(t, w: Wording, phase_names: Mapping[str, str]) -> dict[str, Any]:
         "end_date": _iso(t.end_date),
         "dates_text": w.date_range(t.start_date, t.end_date),
         "after": _ids(t.after),
-        "after_text": w.join(_ids(t.after)),
+        "after_text": links_text(t.links, w, w.unit_name),
+        "after_links": _after_links(t.links, w),
         "deliverables": list(t.deliverables),
         "objectives": _ids(t.objectives),
         "objectives_text": w.join(_ids(t.objectives)),
@@ -355,7 +375,36 @@ def _task(t, w: Wording, phase_names: Mapping[str, str]) -> dict[str, Any]:
         "progress_text": w.percent(t.progress, digits=0) if t.progress is not None else "",
         "slack": t.slack,
         "critical": t.critical,
+        **_task_timing(t, w),
         "extra": _extra(t),
+    }
+
+
+def _after_links(links, w: Wording) -> list[Any]:
+    """What ``after`` shows in HTML: plain ids, and ``{id, note}`` where a link has a type or lag."""
+    out: list[Any] = []
+    for link in links:
+        if link.plain:
+            out.append(link.task.id)
+        else:
+            lag = lag_text(link, w.labels, w.unit_name)
+            out.append({"id": link.task.id, "note": f"{link.type} {lag}".strip()})
+    return out
+
+
+def _task_timing(t, w: Wording) -> dict[str, Any]:
+    """Working days, actual dates and the baseline of one task, worded."""
+    return {
+        "work_days": t.work_days,
+        "float_days": t.float_days,
+        "actual_start": _iso(t.actual_start),
+        "actual_finish": _iso(t.actual_finish),
+        "baseline_start": _iso(t.baseline_start),
+        "baseline_end": _iso(t.baseline_end),
+        "baseline_units": list(t.baseline_units) if t.baseline_units else None,
+        "baseline_dates_text": w.date_range(t.baseline_start, t.baseline_end),
+        "slip_days": t.slip_days,
+        "slip_text": slip_text(t.slip_days, w.labels, has_baseline=w.has_baseline),
     }
 
 
@@ -370,9 +419,14 @@ def _milestone(m, w: Wording) -> dict[str, Any]:
         "date": _iso(m.date),
         "date_text": w.date(m.date, short=True),
         "after": _ids(m.after),
-        "after_text": w.join(_ids(m.after)),
+        "after_text": links_text(m.links, w, w.unit_name),
+        "after_links": _after_links(m.links, w),
         "description": m.description,
         "critical": m.critical,
+        "baseline_date": _iso(m.baseline_date),
+        "baseline_date_text": w.date(m.baseline_date, short=True),
+        "slip_days": m.slip_days,
+        "slip_text": slip_text(m.slip_days, w.labels, has_baseline=w.has_baseline),
         "extra": _extra(m),
     }
 
@@ -426,6 +480,16 @@ def _roadmap(o: Outlook, w: Wording) -> dict[str, Any]:
         "milestones": [m for p in phases for m in p["milestones"]],
         "critical_path": _ids(r.critical_path),
         "critical_path_text": " → ".join(f"{t.id} {canonical(t.name)}" for t in r.critical_path),
+        "calendar_text": calendar_text(r.calendar, w, r.start, r.total_end_date),
+        "baseline": None
+        if r.baseline is None
+        else {
+            "source": r.baseline.source,
+            "version": r.baseline.version,
+            "date": _iso(r.baseline.date),
+            "tolerance": r.baseline.tolerance,
+            "note": baseline_note(r.baseline, w),
+        },
         "extra": _extra(r),
     }
 

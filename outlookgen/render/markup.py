@@ -10,12 +10,16 @@ Inline rules (spec-format.md, "Inline Markdown"):
   nothing else.
   Underscores are never emphasis (``__init__`` stays as written).
 * Emphasis follows CommonMark's delimiter-run algorithm (so ``**a *b***``
-  nests and ``a*b*c`` is intraword emphasis) with a simplified flanking rule:
-  a run can open when the next character is not whitespace and can close when
-  the previous one is not whitespace. The punctuation clauses of CommonMark
-  are left out on purpose: with them ``缩短**20%**的`` would not be bold, which
-  is the common case in Chinese text. (The Markdown writer makes such runs
-  work in GFM too.) Unmatched markers stay literal text.
+  nests) with a simplified flanking rule: a run can open when the next
+  character is not whitespace and can close when the previous one is not
+  whitespace. The punctuation clauses of CommonMark are left out on purpose:
+  with them ``缩短**20%**的`` would not be bold, which is the common case in
+  Chinese text. (The Markdown writer makes such runs work in GFM too.)
+  Unmatched markers stay literal text.
+* A single ``*`` with a letter or digit on both sides (``str.isalnum``, so
+  CJK characters count) is literal: ``7*24小时``, ``5*8``, ``${7*7}`` and
+  ``a*b*c`` are text, as underscores are. Plans write "7*24小时运维" far more
+  often than intraword italics; a ``**`` run keeps its CommonMark meaning.
 * Code spans are literal inside; CommonMark's normalisation applies (a line
   break becomes a space, one space is stripped from both ends when both ends
   have one).
@@ -382,7 +386,9 @@ class _InlineParser:
                 after = src[end] if end < n else ""
                 can_open = not is_whitespace(after)
                 can_close = not is_whitespace(before)
-                if can_open or can_close:
+                if end - j == 1 and before.isalnum() and after.isalnum():
+                    items.append("*")  # 7*24, 5*8: a times sign, never emphasis
+                elif can_open or can_close:
                     items.append(_Delim(end - j, can_open, can_close))
                 else:
                     items.append(src[j:end])

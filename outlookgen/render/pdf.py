@@ -13,14 +13,57 @@ the same bytes (tests check it).
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from outlookgen.errors import FeatureUnavailable
 from outlookgen.render.context import Document
 
-INSTALL_HINT = (
-    "PDF output needs WeasyPrint: pip install 'outlookgen[pdf]' (and Pango, e.g. apt-get install libpango-1.0-0)"
-)
+
+def install_hint(package_dir: Path | None = None, direct_url: str | None = None) -> str:
+    """How to get WeasyPrint, worded for how this copy of outlookgen was installed.
+
+    Someone working in a clone has no use for ``pip install 'outlookgen[pdf]'``
+    (it would fetch another copy, if the index has one): outlookgen running
+    from a source checkout (``setup.cfg`` beside the package, as with ``pip
+    install -e .``) says ``pip install -e '.[pdf]'`` there; one installed from
+    a local folder (pip's ``direct_url.json`` names a ``file:`` url) says
+    ``pip install '.[pdf]'`` there; anything else names the package.
+    """
+    package_dir = package_dir or Path(__file__).resolve().parents[1]
+    if direct_url is None:
+        direct_url = _direct_url()
+    checkout = package_dir.parent
+    if (checkout / "setup.cfg").is_file():
+        command = f"pip install -e '.[pdf]' in {checkout}"
+    else:
+        folder = _local_folder(direct_url)
+        command = f"pip install '.[pdf]' in {folder}" if folder else "pip install 'outlookgen[pdf]'"
+    return f"PDF output needs WeasyPrint: {command} (and Pango, e.g. apt-get install libpango-1.0-0)"
+
+
+def _direct_url() -> str:
+    from importlib.metadata import PackageNotFoundError, distribution
+
+    try:
+        return distribution("outlookgen").read_text("direct_url.json") or ""
+    except (PackageNotFoundError, OSError):
+        return ""
+
+
+def _local_folder(direct_url: str) -> str | None:
+    """The folder pip installed outlookgen from (PEP 610 ``direct_url.json``), when it was a local one."""
+    import json
+    from urllib.parse import unquote, urlparse
+
+    try:
+        url = json.loads(direct_url).get("url", "") if direct_url else ""
+    except (ValueError, AttributeError):
+        return None
+    parsed = urlparse(url) if isinstance(url, str) else None
+    if parsed is None or parsed.scheme != "file" or url.endswith((".whl", ".tar.gz", ".zip")):
+        return None
+    return unquote(parsed.path)
 
 
 def require_weasyprint() -> Any:
@@ -28,9 +71,9 @@ def require_weasyprint() -> Any:
     try:
         import weasyprint
     except ImportError:
-        raise FeatureUnavailable(INSTALL_HINT) from None
+        raise FeatureUnavailable(install_hint()) from None
     except OSError as exc:  # the module is there but Pango or another system library is not
-        raise FeatureUnavailable(f"{INSTALL_HINT}; loading it failed: {exc}") from None
+        raise FeatureUnavailable(f"{install_hint()}; loading it failed: {exc}") from None
     return weasyprint
 
 
@@ -53,7 +96,10 @@ def html_to_pdf(page: str) -> bytes:
     """One HTML page as PDF bytes."""
     weasyprint = require_weasyprint()
     document = weasyprint.HTML(string=page, url_fetcher=_data_only_fetcher(), base_url=None)
-    return document.write_pdf()
+    # Tagged PDF (PDF/UA-1): headings, lists and tables in the structure tree a screen reader walks, the
+    # title shown, the language set. The one tagging switch every WeasyPrint from 63 on has (63 ignores
+    # pdf_tags=True); it stays deterministic.
+    return document.write_pdf(pdf_variant="pdf/ua-1")
 
 
 def preflight() -> None:

@@ -21,6 +21,8 @@ class Wording:
 
     def __init__(self, labels: Mapping[str, Any], unit: str = "week") -> None:
         self.labels = labels
+        self.unit_name = unit
+        self.has_baseline = False  # a slip of None reads "new" only when the plan has a baseline
         self._fmt = labels["format"]
         self._units = labels["units"][unit]
 

@@ -27,7 +27,7 @@ brand:
   color:
     palette:
       ink: "#14213d"
-      gold: "#c9a227"
+      gold: "#896e1b"     # deep enough for links on white (WCAG AA 4.5:1; templates check judges it)
     primary: ink          # headings, table headers, cover band
     accent: gold          # highlights, the "today" line on the Gantt
     # secondary, foreground, background, muted, critical, on_track, at_risk, off_track, no_data,
@@ -53,7 +53,7 @@ labels:
 
 MD = """\
 {#- Markdown: override single blocks of the default layout; everything else stays.
-    Blocks: cover, revisions, status, changes, step1 ... step5, appendices, lint. -#}
+    Blocks: cover, revisions, toc, status, changes, step1 ... step5, appendices, lint. -#}
 {% extends "default:outlook.md.j2" %}
 
 {#- Example: a line under the cover, then the default cover. Remove what you do not need. -#}
@@ -113,13 +113,56 @@ LABELS = """\
 """
 
 
-def new_pack(folder: Path) -> list[Path]:
-    """Scaffold a pack in ``folder`` (its name is the folder's name); never overwrite."""
+WORD_PACK_YAML = """\
+# {name}: a template pack whose Word look is the firm's own Word file, docx/{reference}
+# (made from {source}). Its styles, fonts, colours, page, header and footer are kept;
+# styles the writer needs that it lacks are derived from its Normal and Heading styles
+# (`outlookgen templates check {name}` lists them). Brand colours or fonts set here
+# restyle the Word file too — leave them out to keep the file's own.
+#   outlookgen build plan.yaml -t ./{name}
+name: {name}
+version: "0.1.0"
+description: Word layout from {source}
+extends: default          # HTML, Markdown and labels come from here
+default_locale: en
+"""
+
+WORD_LAYOUT_DOCX = """\
+{{#- Word: the layout is designed in docx/{reference} — cover, boilerplate, header and
+    footer, with placeholders such as {{{{ meta.title }}}} that outlookgen fills — and the
+    generated outlook goes where the paragraph {{{{ outlook.body }}}} stands. The Word file
+    draws the cover, so the default cover is left out; every other block comes from default. -#}}
+{{% extends "default:outlook.docx.j2" %}}
+
+{{% block cover %}}{{% endblock %}}
+"""
+
+WORD_STYLES_DOCX = """\
+{{#- Word: styles, page, header and footer come from docx/{reference}. Its body is sample
+    text and is replaced by the outlook; to lay out a cover or boilerplate in Word instead,
+    put a paragraph holding only {{{{ outlook.body }}}} where the outlook goes (docs/packs.md). -#}}
+{{% extends "default:outlook.docx.j2" %}}
+"""
+
+MAX_WORD_FILE = 20 * 1024 * 1024
+
+
+def new_pack(folder: Path, from_word: Path | None = None) -> list[Path]:
+    """Scaffold a pack in ``folder`` (its name is the folder's name); never overwrite.
+
+    With ``from_word`` (a firm's .docx or .dotx), the pack's Word look is that
+    file: it is checked as every build checks a reference document, copied to
+    ``docx/reference.docx`` (or ``.dotx``), and the Word template leaves out
+    the default cover when the file lays out its own around an
+    ``{{ outlook.body }}`` paragraph.
+    """
     name = folder.name
     if not _NAME.match(name):
         raise OutputError(f"pack name '{name}': use lower-case letters, digits and '-', starting with a letter")
     if folder.exists() and any(folder.iterdir()):
         raise OutputError(f"{folder} exists and is not empty; choose another name")
+    if from_word is not None:
+        return writer.commit(_word_pack(folder, name, from_word))
     files = {
         folder / "pack.yaml": PACK_YAML.format(name=name),
         folder / "md" / "outlook.md.j2": MD,
@@ -129,3 +172,37 @@ def new_pack(folder: Path) -> list[Path]:
         folder / "labels" / "zh-CN.yaml": LABELS.format(locale="zh-CN"),
     }
     return writer.commit({path: text.encode("utf-8") for path, text in files.items()})
+
+
+def _word_pack(folder: Path, name: str, source: Path) -> dict[Path, bytes]:
+    """The files of a pack built around a firm's Word file (refused with located lines as a build would)."""
+    from outlookgen.errors import TemplateError
+    from outlookgen.packs.files import PackFileError, display_path, read_regular
+    from outlookgen.packs.reference_docx import check_reference_bytes
+    from outlookgen.packs.reference_placeholders import check_layout
+
+    suffix = source.suffix.lower()
+    if suffix not in (".docx", ".dotx"):
+        raise OutputError(f"{source}: give a Word document (.docx) or Word template (.dotx)")
+    shown = display_path(source)
+    try:
+        data = read_regular(source, MAX_WORD_FILE)
+    except PackFileError as exc:
+        raise OutputError(f"{shown}: {exc}") from None
+    except OSError as exc:
+        raise OutputError(f"{shown}: {exc.strerror or exc}") from None
+    checked = check_reference_bytes(data, shown)
+    if checked.problems:
+        raise TemplateError(diagnostics=checked.problems)
+    layout = check_layout(checked.package, shown)
+    errors = [d for d in layout if d.severity == "error"]
+    if errors:
+        raise TemplateError(diagnostics=errors)
+    designed = any(d.severity == "note" for d in layout)
+    reference = f"reference{suffix}"
+    template = WORD_LAYOUT_DOCX if designed else WORD_STYLES_DOCX
+    return {
+        folder / "pack.yaml": WORD_PACK_YAML.format(name=name, reference=reference, source=source.name).encode(),
+        folder / "docx" / "outlook.docx.j2": template.format(reference=reference).encode(),
+        folder / "docx" / reference: data,
+    }

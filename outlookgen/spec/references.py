@@ -1,4 +1,4 @@
-"""The checks a JSON Schema cannot express: unique ids, references, dependency cycles, task timing.
+"""The checks a JSON Schema cannot express: unique ids, references, dependency cycles, links, calendars, task timing.
 
 Runs after the schema check on data that may still be partly invalid, so every
 access is defensive: a malformed entry is skipped here (the schema check has
@@ -8,13 +8,15 @@ already reported it), never a crash.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterator
+import math
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from outlookgen.errors import Diagnostic, format_path
 from outlookgen.spec.loader import LoadedSpec
+from outlookgen.spec.timing import Amount, dependency_entries, parse_amount, parse_day
 
 # The plan may not run past this unit: dates are computed from unit numbers and
 # a chain of long tasks must not push them past the year 9999.
@@ -94,6 +96,17 @@ def _references(data: Any) -> Iterator[tuple[tuple, Any, tuple[str, ...]]]:
             for i, value in enumerate(values):
                 yield item_path + (key, i), value, kinds
 
+    def links(item_path: tuple, item: dict):
+        """``after`` entries: a plain id, or the ``id`` of a ``{id, type, lag}`` mapping."""
+        values = item.get("after")
+        if isinstance(values, list):
+            for i, value in enumerate(values):
+                if isinstance(value, dict):
+                    if "id" in value:
+                        yield item_path + ("after", i, "id"), value["id"], ("task",)
+                else:
+                    yield item_path + ("after", i), value, ("task",)
+
     for p, obj in _list(data, ("objectives",)):
         yield from one(p, obj, "owner", "role")
         yield from many(p, obj, "drivers", "driver")
@@ -103,10 +116,10 @@ def _references(data: Any) -> Iterator[tuple[tuple, Any, tuple[str, ...]]]:
         yield from many(p, phase, "objectives", "objective")
     for p, task in _tasks(data):
         yield from one(p, task, "owner", "role")
-        yield from many(p, task, "after", "task")
+        yield from links(p, task)
         yield from many(p, task, "objectives", "objective")
     for p, ms in _milestones(data):
-        yield from many(p, ms, "after", "task")
+        yield from links(p, ms)
     for p, body in _list(data, ("resources", "bodies")):
         yield from one(p, body, "chair", "role")
         yield from many(p, body, "members", "role")
@@ -134,6 +147,8 @@ def reference_problems(spec: LoadedSpec) -> list[Diagnostic]:
     entries = _collect_ids(data, spec, report)
     _check_references(data, entries, report)
     _check_timing(data, report)
+    _check_links(data, report)
+    _check_calendar_days(data, report)
     _check_cycles_and_horizon(data, report)
     _check_document_date(data, report)
     return problems
@@ -224,16 +239,103 @@ def _has_after(item: dict) -> bool:
     return isinstance(after, list) and len(after) > 0
 
 
+def _dated(data: dict) -> bool:
+    roadmap = data.get("roadmap")
+    return isinstance(roadmap, dict) and parse_day(roadmap.get("start")) is not None
+
+
 def _check_timing(data: dict, report) -> None:
+    dated = _dated(data)
     for path, task in _tasks(data):
         if "start" not in task and not _has_after(task):
             report(path, "a task needs 'start' (the unit it begins in) or 'after' (the tasks it waits for)")
+        if not dated:
+            for key in ("start", "actual_start", "actual_finish"):
+                if parse_day(task.get(key)) is not None:
+                    report(path + (key,), f"a date in '{key}' needs roadmap.start (the plan's first day)")
+        first, last = parse_day(task.get("actual_start")), parse_day(task.get("actual_finish"))
+        if first is not None and last is not None and last < first:
+            report(
+                path + ("actual_finish",),
+                f"the actual finish {last.isoformat()} is before the actual start {first.isoformat()}",
+            )
+        elif last is not None and first is None and "actual_start" not in task:
+            report(path + ("actual_finish",), "a task that actually finished needs its 'actual_start' too")
     for path, ms in _milestones(data):
+        if not dated and parse_day(ms.get("at")) is not None:
+            report(path + ("at",), "a date in 'at' needs roadmap.start (the plan's first day)")
         has_at = "at" in ms
         if has_at and _has_after(ms):
             report(path + ("after",), "a milestone takes 'at' or 'after', not both", at_key=True)
         elif not has_at and not _has_after(ms):
             report(path, "a milestone needs 'at' (the unit it falls at the end of) or 'after' (the tasks it waits for)")
+
+
+def _check_links(data: dict, report) -> None:
+    """One link per pair of tasks: the same task linked twice with another type or lag cannot both hold."""
+    for path, item in [*_tasks(data), *_milestones(data)]:
+        seen: dict[str, tuple[int, str, str]] = {}
+        for entry in dependency_entries(item.get("after")):
+            lag = entry.lag.text if entry.lag else "0"
+            first = seen.setdefault(entry.id, (entry.index, entry.type, lag))
+            if first[1:] != (entry.type, lag):
+                report(
+                    path + ("after", entry.index),
+                    f"'{entry.id}' is linked twice ({_link_text(first[1], first[2])} at after[{first[0]}] and "
+                    f"{_link_text(entry.type, lag)} here); MS Project keeps one link per pair of tasks: keep one",
+                )
+
+
+def _link_text(kind: str, lag: str) -> str:
+    return kind if lag in ("0", "") else f"{kind} {lag if lag.startswith('-') else '+' + lag}"
+
+
+def _check_calendar_days(data: dict, report) -> None:
+    """A calendar needs a first day; ranges run forward; no day is both a holiday and a working day."""
+    roadmap = data.get("roadmap")
+    calendar = roadmap.get("calendar") if isinstance(roadmap, dict) else None
+    if not isinstance(calendar, dict):
+        return
+    where = ("roadmap", "calendar")
+    if not _dated(data):
+        report(where, "a working calendar needs roadmap.start: its weekdays and holidays fall on dates", at_key=True)
+    listed: dict[str, dict] = {}
+    for key in ("holidays", "workdays"):
+        days: dict = listed.setdefault(key, {})
+        items = calendar.get(key)
+        for i, item in enumerate(items if isinstance(items, list) else ()):
+            path = (*where, key, i)
+            if isinstance(item, dict):
+                if "date" in item and ("from" in item or "to" in item):
+                    report(path, "give either 'date' or a range 'from'/'to', not both")
+                    continue
+                if "date" not in item and not ("from" in item and "to" in item):
+                    report(path, "a calendar day needs 'date', or 'from' and 'to' for a range")
+                    continue
+                first = parse_day(item.get("from", item.get("date")))
+                last = parse_day(item.get("to", item.get("date")))
+            else:
+                first = last = parse_day(item)
+            if first is None or last is None:
+                continue  # the schema check reports a malformed date
+            if last < first:
+                report(path, f"the range ends ({last.isoformat()}) before it starts ({first.isoformat()})")
+                continue
+            if (last - first).days > 3660:
+                report(path, "a range longer than ten years is not a holiday; check the years")
+                continue
+            day = first
+            while day <= last:
+                days.setdefault(day, path)
+                day = date.fromordinal(day.toordinal() + 1)
+    holidays = listed.get("holidays", {})
+    for day, path in listed.get("workdays", {}).items():
+        if day in holidays:
+            report(
+                path,
+                f"{day.isoformat()} is listed both as a working day and in holidays at "
+                f"{format_path(holidays[day])}; keep it in one list",
+            )
 
 
 def _check_cycles_and_horizon(data: dict, report) -> None:
@@ -243,9 +345,7 @@ def _check_cycles_and_horizon(data: dict, report) -> None:
         if isinstance(ident, str) and ident not in tasks:
             tasks[ident] = (path, task)
     graph = {
-        ident: [a for a in task.get("after", []) if isinstance(a, str) and a in tasks]
-        if isinstance(task.get("after"), list)
-        else []
+        ident: list(dict.fromkeys(e.id for e in dependency_entries(task.get("after")) if e.id in tasks))
         for ident, (_, task) in tasks.items()
     }
     order = list(tasks)  # file order
@@ -259,7 +359,7 @@ def _check_cycles_and_horizon(data: dict, report) -> None:
         return
     if any(not _within_limit(task.get(key)) for _, task in tasks.values() for key in ("start", "duration")):
         return  # the schema check reports the value past the limit; the horizon would say it twice
-    finish = _finish_times(graph, tasks, order)
+    finish = _finish_times(tasks, order, _unit_scale(data))
     _check_calendar(data, max(finish.values(), default=0), report)
     for ident in order:
         if finish.get(ident, 0) > MAX_UNIT:
@@ -382,11 +482,50 @@ def _walk_cycle(members: set[str], graph: dict[str, list[str]], start: str, posi
     return [start]
 
 
+def _unit_scale(data: dict) -> tuple[Callable[[Amount | None], float], date | None, int]:
+    """How many planning units a duration or lag spans on the calendar, the plan's first day, and days per unit.
+
+    Only an estimate for the horizon check: working days are stretched by the
+    weekend (7 days for every 5 on a Monday–Friday calendar), holidays not
+    counted; the model computes the real dates.
+    """
+    roadmap = data.get("roadmap") if isinstance(data.get("roadmap"), dict) else {}
+    unit_days = 1 if roadmap.get("unit") == "day" else 7
+    calendar = roadmap.get("calendar")
+    declared = isinstance(calendar, dict)
+    weekdays = calendar.get("weekdays") if declared else None
+    week_len = len(weekdays) if isinstance(weekdays, list) and weekdays else (5 if declared else 7)
+    per_unit = week_len if unit_days == 7 else 1  # working days in one planning unit
+    stretch = 7 / week_len if declared else 1.0  # calendar days per working day
+
+    def units(amount: Amount | None) -> float:
+        if amount is None:
+            return 0.0
+        work = amount.value * {"d": 1, "w": week_len}.get(amount.unit, per_unit)
+        return work * stretch / unit_days
+
+    return units, parse_day(roadmap.get("start")), unit_days
+
+
 def _finish_times(
-    graph: dict[str, list[str]], tasks: dict[str, tuple[tuple, dict]], order: list[str]
+    tasks: dict[str, tuple[tuple, dict]],
+    order: list[str],
+    scale: tuple[Callable[[Amount | None], float], date | None, int],
 ) -> dict[str, int]:
-    """Earliest finish of every task (only to enforce the horizon; the model owns the real schedule)."""
-    finish: dict[str, int] = {}
+    """Earliest finish of every task in units (only to enforce the horizon; the model owns the real schedule)."""
+    units, origin, unit_days = scale
+    entries = {
+        ident: [e for e in dependency_entries(task.get("after")) if e.id in tasks] for ident, (_, task) in tasks.items()
+    }
+    begin: dict[str, float] = {}
+    finish: dict[str, float] = {}
+
+    def day_units(value: Any) -> float | None:
+        day = parse_day(value)
+        if day is None or origin is None:
+            return None
+        return max(0.0, (day - origin).days / unit_days)
+
     for root in order:
         stack = [root]
         while stack:
@@ -394,15 +533,27 @@ def _finish_times(
             if node in finish:
                 stack.pop()
                 continue
-            pending = [p for p in graph[node] if p not in finish]
+            pending = [e.id for e in entries[node] if e.id not in finish]
             if pending:
                 stack.extend(pending)
                 continue
             stack.pop()
             task = tasks[node][1]
             start = task.get("start")
-            begin = start - 1 if isinstance(start, int) and not isinstance(start, bool) else 0
-            begin = max([begin] + [finish[p] for p in graph[node]])
-            duration = task.get("duration")
-            finish[node] = begin + (duration if isinstance(duration, int) and not isinstance(duration, bool) else 0)
-    return finish
+            first = start - 1 if isinstance(start, int) and not isinstance(start, bool) else day_units(start) or 0.0
+            length = units(parse_amount(task.get("duration")))
+            for e in entries[node]:
+                lag = max(0.0, units(e.lag))  # a lead never moves the horizon out
+                if e.type == "SS":
+                    first = max(first, begin[e.id] + lag)
+                elif e.type == "FF":
+                    first = max(first, finish[e.id] + lag - length)
+                elif e.type == "SF":
+                    first = max(first, begin[e.id] + lag - length)
+                else:
+                    first = max(first, finish[e.id] + lag)
+            actual = day_units(task.get("actual_start"))
+            begin[node] = actual if actual is not None else first
+            ended = day_units(task.get("actual_finish"))
+            finish[node] = max(begin[node] + length, ended if ended is not None else 0.0)
+    return {ident: math.ceil(value) for ident, value in finish.items()}

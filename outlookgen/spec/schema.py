@@ -20,6 +20,11 @@ _PATTERN_HINTS = {
     "^[A-Za-z][A-Za-z0-9_.-]*$": "is not a valid id: start with a letter, then use letters, digits, '_', '.' or '-'",
     "^[0-9]{4}-[0-9]{2}-[0-9]{2}$": "is not a date in the form YYYY-MM-DD",
     "^[A-Z]{3}$": "is not a currency code: use three capital letters (ISO 4217), such as USD or CNY",
+    "^\\s*[0-9]{1,5}\\s*[dw]\\s*$": "is not a duration: a whole number of planning units, or working days or weeks "
+    "such as 3d or 2w",
+    "^\\s*[+-]?\\s*[0-9]{1,5}\\s*[dw]\\s*$": "is not a lag: a whole number of planning units, or working days or "
+    "weeks such as 2d, 1w, or -1d for a lead",
+    "^[A-Za-z]{2}(-[A-Za-z0-9]{1,3})?$": "is not a country code: use an ISO 3166 code such as CN, DE or US-CA",
 }
 
 

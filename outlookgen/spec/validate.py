@@ -10,6 +10,7 @@ from outlookgen.spec.includes import refuse_escaping_spec, resolve_includes
 from outlookgen.spec.loader import Limits, LoadedSpec, load_spec
 from outlookgen.spec.project_folder import project_root
 from outlookgen.spec.references import reference_problems
+from outlookgen.spec.review_time import review_time_problems
 from outlookgen.spec.schema import schema_problems
 
 
@@ -18,6 +19,7 @@ def validate(spec: LoadedSpec) -> list[Diagnostic]:
     problems = list(spec.problems)
     problems += schema_problems(spec)
     problems += reference_problems(spec)
+    problems += review_time_problems(spec)
     return sorted(set(problems))
 
 

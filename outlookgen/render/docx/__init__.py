@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import base64
 import io
-import re
+from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from outlookgen.errors import Diagnostic, TemplateError
@@ -24,29 +25,61 @@ from outlookgen.source_date import source_date
 
 TEMPLATE = "outlook.docx.j2"
 REFERENCE = "reference.docx"
-_PLACEHOLDER = re.compile(r"\{(title|subtitle|organization|version|status|date|confidentiality)\}")
 _IMAGE_TYPES = ("image/png", "image/jpeg", "image/gif", "image/bmp")
 
 
-def reference_package(pack: Pack) -> bytes:
+@dataclass(frozen=True)
+class ReferenceDocument:
+    """The reference document python-docx may open, and where along the chain it came from."""
+
+    package: bytes
+    depth: int  # index in pack.chain() of the pack that holds it (0: the pack itself)
+    shown: str  # how error lines name it: "<pack>/docx/reference.docx"
+
+
+def reference_document(pack: Pack) -> ReferenceDocument:
     """The first ``docx/reference.docx`` (or ``.dotx``) along the pack chain, as python-docx may open it.
 
     A firm's pack replaces the default's. The file comes from whoever wrote
-    the pack, so python-docx never opens it: :mod:`.reference_safety` checks it
-    (the same check ``outlookgen templates check`` runs) and hands back a
-    package of the parts it vouches for, a Word template turned into a
+    the pack, so python-docx never opens it: :mod:`outlookgen.packs.reference_docx`
+    checks it (the same check ``outlookgen templates check`` runs) and hands
+    back a package of the parts it vouches for, a Word template turned into a
     document.
     """
+    from outlookgen.packs.files import display_path
     from outlookgen.packs.reference_docx import check_reference, find_reference
 
-    for p in pack.chain():
+    for depth, p in enumerate(pack.chain()):
         candidate = find_reference(p)
         if candidate is not None:
-            checked = check_reference(candidate, f"{p.name}/docx/{candidate.name}")
+            shown = display_path(candidate)  # a path the user can open, whatever the pack is named
+            checked = check_reference(candidate, shown)
             if checked.problems:
                 raise TemplateError(diagnostics=checked.problems)
-            return checked.package
+            return ReferenceDocument(checked.package, depth, shown)
     raise TemplateError(f"template pack '{pack.name}' has no docx/{REFERENCE}")
+
+
+def reference_package(pack: Pack) -> bytes:
+    """The bytes of :func:`reference_document` (what python-docx opens)."""
+    return reference_document(pack).package
+
+
+@cache
+def built_in_parts():
+    """The built-in reference's ``w:styles`` and ``w:numbering``: the models of styles a firm's file lacks."""
+    import zipfile
+
+    from lxml import etree
+
+    from outlookgen.packs import resolve_pack
+
+    with zipfile.ZipFile(io.BytesIO(reference_package(resolve_pack("default")))) as archive:
+        parser = etree.XMLParser(resolve_entities=False, no_network=True)
+        return (
+            etree.fromstring(archive.read("word/styles.xml"), parser),
+            etree.fromstring(archive.read("word/numbering.xml"), parser),
+        )
 
 
 def timestamp(meta_date) -> datetime:
@@ -111,20 +144,40 @@ def write_document(root, doc: Document) -> bytes:
     import docx
 
     from outlookgen.packs.brand import load_brand
-    from outlookgen.render.docx import package, styles
-    from outlookgen.render.docx.writer import Writer
+    from outlookgen.render.docx import derived, package, styles
+    from outlookgen.render.docx.layout import Layout
+    from outlookgen.render.docx.writer import Writer, page_geometry
 
     pack, locale, labels, context = doc.pack, doc.locale, doc.labels, doc.context
-    document = docx.Document(io.BytesIO(reference_package(pack)))
-    style_map = styles.StyleMap.from_styles(document.styles.element, pack.name)
-    fonts = styles.pack_fonts(pack)
-    styles.apply_fonts(document.styles.element, fonts, style_map.id("character", "Inline Code"))
-    styles.apply_language(document.styles.element, document.settings.element, locale)
-    styles.update_font_table(document, fonts)
+    reference = reference_document(pack)
+    document = docx.Document(io.BytesIO(reference.package))
     brand = load_brand(pack)
-    writer = Writer(document, style_map, styles.Palette(brand), labels, context, fonts, _logo_bytes(brand.logo))
+    styles_element = document.styles.element
+    # The pack's colours and fonts restyle the reference only where the pack that holds it (or a
+    # nearer one) sets them; styles the file lacks are derived from its own (derived.py).
+    styles.apply_palette(styles_element, brand, reference.depth)
+    width, _, margins = page_geometry(document.element.body.find(styles.W + "sectPr"))
+    firm = derived.Firm(derived.firm_colours(styles_element, brand, reference.depth), width - sum(margins))
+    derived.add_missing(document, *built_in_parts(), firm)
+    style_map = styles.StyleMap.from_styles(styles_element, pack.name)
+    fonts = styles.pack_fonts(pack, reference.depth)
+    styles.apply_fonts(styles_element, fonts, style_map.id("character", "Inline Code"))
+    styles.apply_language(styles_element, document.settings.element, locale)
+    styles.update_font_table(document, fonts)
+    layout = Layout(document, reference.shown)
+    layout.ensure_page_numbers()
+    layout.fill(context)  # before the outlook goes in: spec text is never read for placeholders
+    writer = Writer(
+        document,
+        style_map,
+        styles.Palette(brand),
+        labels,
+        context,
+        fonts,
+        _logo_bytes(brand.logo),
+        layout=layout,
+    )
     writer.write(root)
-    _fill_placeholders(document, context["meta"])
     when = timestamp(doc.outlook.meta.date)
     _core_properties(document, context["meta"], labels, locale, when)
     buffer = io.BytesIO()
@@ -144,32 +197,9 @@ def _logo_bytes(data_uri: str | None) -> bytes | None:
 
 
 def _plain(value: Any) -> str:
-    from outlookgen.render.docx.blocks import clean
-    from outlookgen.render.markup import parse_inline, plain_text
+    from outlookgen.render.docx.layout import plain
 
-    return clean(" ".join(plain_text(parse_inline(value)).split())) if value else ""
-
-
-def _fill_placeholders(document, meta: dict[str, Any]) -> None:
-    """{title}, {organization}... in the reference's headers and footers, filled with the spec's words."""
-    from docx.opc.constants import RELATIONSHIP_TYPE as RT
-
-    values = {
-        "title": _plain(meta["title"]),
-        "subtitle": _plain(meta["subtitle"]),
-        "organization": _plain(meta["organization"]),
-        "version": _plain(meta["version"]),
-        "status": _plain(meta["status_text"]),
-        "date": _plain(meta["date_text"]),
-        "confidentiality": _plain(meta["confidentiality"]),
-    }
-    w_t = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}t"
-    for rel in document.part.rels.values():
-        if rel.is_external or rel.reltype not in (RT.HEADER, RT.FOOTER):
-            continue
-        for node in rel.target_part.element.iter(w_t):
-            if node.text and "{" in node.text:
-                node.text = _PLACEHOLDER.sub(lambda mt: values[mt.group(1)], node.text)
+    return plain(value) if value else ""
 
 
 def _core_properties(document, meta: dict[str, Any], labels: dict[str, Any], locale: str, when: datetime) -> None:

@@ -12,8 +12,9 @@ Cells are shaded in the phase colour: the done share of a task (``progress``,
 or all of it when ``status: done``) in the full colour, the rest in a light
 tint; a critical task has a border in the critical colour above and below its
 bar and ★ before its name; a milestone is a ◆ in the column of its unit;
-cancelled tasks are hatched; buffer columns are grey. A legend above the
-table explains all of it.
+cancelled tasks are hatched; buffer columns are grey. With a baseline, a
+thin grey row under each task covers the columns the baseline had it in. A
+legend above the table explains all of it.
 """
 
 from __future__ import annotations
@@ -95,6 +96,9 @@ def render_gantt(writer, ctx, elem, out: list[str]) -> None:
     ]
     if road["buffer"]:
         legend += [x.run("   "), x.run("■", x.rpr(colour=muted)), x.run(f" {g['buffer']}")]
+    ghost = pal.resolve("no_data") or "7A848D"  # the baseline: a thin grey row under each task
+    if road.get("baseline"):
+        legend += [x.run("   "), x.run("▬", x.rpr(colour=ghost)), x.run(f" {labels['baseline']['planned']}")]
     status = writer.context.get("status") or {}
     if status.get("unit") and 1 <= status["unit"] <= total:
         words = labels["status_view"]
@@ -152,15 +156,18 @@ def render_gantt(writer, ctx, elem, out: list[str]) -> None:
             f"{h} · {_short_date(labels, g, start + timedelta(days=(b[0] - 1) * step))}"
             for h, b in zip(heads, buckets, strict=True)
         ]
-    rotate = any(x.text_extent(h)[1] * EM + 60 > col_w for h in heads)
+    # Turned upright only when every head is Latin text and digits: Chinese turned on its side is
+    # hard to read (LibreOffice turns it in every vertical direction), so such heads wrap instead.
+    too_wide = any(x.text_extent(h)[1] * EM + 60 > col_w for h in heads)
+    rotate = too_wide and not any(x.is_wide(ch) for h in heads for ch in h)
     # The status view's day: its column is marked (the Word table's "today" line).
     as_of_unit = (writer.context.get("status") or {}).get("unit")
     accent = pal.resolve("accent") or "1B7F79"
     for text, (first, last) in zip(heads, buckets, strict=True):
         if as_of_unit and first <= as_of_unit <= last:
-            head_cells.append(_head_cell(text_id, f"▼ {text}", rotate, accent))
+            head_cells.append(_head_cell(text_id, f"▼ {text}", rotate, accent, stack=too_wide))
         else:
-            head_cells.append(_head_cell(text_id, text, rotate, secondary if first > end else None))
+            head_cells.append(_head_cell(text_id, text, rotate, secondary if first > end else None, stack=too_wide))
     longest = max(x.text_extent(h)[1] for h in heads)
     height = f'<w:trHeight w:val="{int(longest * EM * 1.1 + 200)}"/>' if rotate else ""
     rows.append(f"<w:tr><w:trPr><w:cantSplit/>{height}<w:tblHeader/></w:trPr>{''.join(head_cells)}</w:tr>")
@@ -203,6 +210,8 @@ def render_gantt(writer, ctx, elem, out: list[str]) -> None:
                 else:
                     cells.append(cell())
             rows.append(f"<w:tr><w:trPr><w:cantSplit/></w:trPr>{''.join(cells)}</w:tr>")
+            if task.get("baseline_units"):
+                rows.append(_ghost_row(cell, ghost, columns_of(*task["baseline_units"]), ncols))
 
         for ms in phase["milestones"]:
             mark = critical if ms["critical"] else colour
@@ -224,8 +233,14 @@ def render_gantt(writer, ctx, elem, out: list[str]) -> None:
         f'<w:tbl><w:tblPr><w:tblStyle w:val="{table_id}"/><w:tblW w:w="{width}" w:type="dxa"/>'
         '<w:tblLayout w:type="fixed"/>'
         '<w:tblLook w:val="0620" w:firstRow="1" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" w:noHBand="1" w:noVBand="1"/>'
-        f"</w:tblPr><w:tblGrid>{grid}</w:tblGrid>{''.join(rows)}</w:tbl>"
+        f"{writer.table_caption(elem)}</w:tblPr><w:tblGrid>{grid}</w:tblGrid>{''.join(rows)}</w:tbl>"
     )
+
+
+def _ghost_row(cell, colour: str, span: range, ncols: int) -> str:
+    """A thin grey row under a task where the baseline had it (the HTML and Mermaid charts' ghost bar)."""
+    cells = [cell(), cell()] + [cell(colour) if k in span else cell() for k in range(ncols)]
+    return f'<w:tr><w:trPr><w:cantSplit/><w:trHeight w:val="80" w:hRule="exact"/></w:trPr>{"".join(cells)}</w:tr>'
 
 
 def _light(colour: str) -> str:
@@ -240,14 +255,22 @@ def _pale(colour: str) -> str:
     return tint(colour, 0.88)
 
 
-def _head_cell(style: str, text: str, rotate: bool, fill: str | None) -> str:
+def _head_cell(style: str, text: str, rotate: bool, fill: str | None, *, stack: bool = False) -> str:
+    from outlookgen.render.docx.styles import text_on
+
     props = []
     if fill:
         props.append(f'<w:shd w:val="clear" w:color="auto" w:fill="{fill}"/>')
     if rotate:
         props.append('<w:textDirection w:val="btLr"/>')
     props.append('<w:vAlign w:val="bottom"/>' if rotate else '<w:vAlign w:val="center"/>')
-    return f"<w:tc><w:tcPr>{''.join(props)}</w:tcPr><w:p>{x.ppr(style, align='center')}{x.run(text)}</w:p></w:tc>"
+    # A head on its own fill (today's column, the buffer's) in black or white, whichever reads at
+    # WCAG AA there: the style's header colour was chosen for the header fill, not this one.
+    props_run = x.rpr(colour=text_on(fill)) if fill else ""
+    runs = x.run(text, props_run)
+    if stack and not rotate and " · " in text:  # too narrow for one line: the unit above its date
+        runs = "<w:r><w:br/></w:r>".join(x.run(part, props_run) for part in text.split(" · "))
+    return f"<w:tc><w:tcPr>{''.join(props)}</w:tcPr><w:p>{x.ppr(style, align='center')}{runs}</w:p></w:tc>"
 
 
 def _short_date(labels, g, day: date) -> str:

@@ -9,7 +9,6 @@ characters XML cannot hold.
 
 from __future__ import annotations
 
-import re
 from functools import cache, lru_cache
 
 from outlookgen.render.docx.blocks import clean
@@ -64,8 +63,12 @@ def rpr(
     strike=False,
     colour: str | None = None,
     fonts: str | None = None,
+    lang: str | None = None,
 ) -> str:
-    """``w:rPr`` with its children in schema order (empty string when nothing is set)."""
+    """``w:rPr`` with its children in schema order (empty string when nothing is set).
+
+    ``lang`` is a whole ``<w:lang …/>`` element (it comes last of these).
+    """
     parts = []
     if style:
         parts.append(f'<w:rStyle w:val="{style}"/>')
@@ -79,6 +82,8 @@ def rpr(
         parts.append("<w:strike/>")
     if colour:
         parts.append(f'<w:color w:val="{colour}"/>')
+    if lang:
+        parts.append(lang)
     return f"<w:rPr>{''.join(parts)}</w:rPr>" if parts else ""
 
 
@@ -94,8 +99,9 @@ def ppr(
     page_break=False,
     align: str | None = None,
     extra: str = "",
+    outline: int | None = None,
 ) -> str:
-    """``w:pPr`` in schema order: pStyle, keepNext, pageBreakBefore, (spacing/ind in ``extra``), jc."""
+    """``w:pPr`` in schema order: pStyle, keepNext, pageBreakBefore, (spacing/ind in ``extra``), jc, outlineLvl."""
     parts = []
     if style:
         parts.append(f'<w:pStyle w:val="{style}"/>')
@@ -107,6 +113,8 @@ def ppr(
         parts.append(extra)
     if align:
         parts.append(f'<w:jc w:val="{align}"/>')
+    if outline is not None:
+        parts.append(f'<w:outlineLvl w:val="{outline}"/>')
     return f"<w:pPr>{''.join(parts)}</w:pPr>" if parts else ""
 
 
@@ -114,18 +122,59 @@ def paragraph(props: str, content: str) -> str:
     return f"<w:p>{props}{content}</w:p>"
 
 
+# Advance widths (em) of the printable ASCII characters, U+0020 to U+007E, in Carlito — the
+# font with Calibri's metrics that LibreOffice uses in Calibri's place — measured once with
+# fontTools. Other fonts are scaled by :func:`font_factor`.
+_ASCII_WIDTHS = (
+    0.226, 0.326, 0.401, 0.498, 0.507, 0.715, 0.682, 0.221, 0.303, 0.303, 0.498, 0.498, 0.25, 0.306, 0.252,
+    0.386, 0.507, 0.507, 0.507, 0.507, 0.507, 0.507, 0.507, 0.507, 0.507, 0.507, 0.268, 0.268, 0.498, 0.498,
+    0.498, 0.463, 0.894, 0.579, 0.544, 0.533, 0.615, 0.488, 0.459, 0.631, 0.623, 0.252, 0.319, 0.52, 0.42,
+    0.855, 0.646, 0.662, 0.517, 0.673, 0.543, 0.459, 0.487, 0.642, 0.567, 0.89, 0.519, 0.487, 0.468, 0.307,
+    0.386, 0.307, 0.498, 0.498, 0.291, 0.479, 0.525, 0.423, 0.525, 0.498, 0.305, 0.471, 0.525, 0.229, 0.239,
+    0.455, 0.229, 0.799, 0.525, 0.527, 0.525, 0.525, 0.349, 0.391, 0.335, 0.525, 0.452, 0.715, 0.433, 0.453,
+    0.395, 0.314, 0.46, 0.314, 0.498,
+)  # fmt: skip
+# How much wider than Calibri a Latin font sets lower-case letters, capitals and digits
+# (measured on the metric-compatible free fonts LibreOffice uses in their place, fontTools);
+# a font not listed counts as Arial-wide.
+_FONT_FACTORS: dict[str, tuple[float, float, float]] = {
+    "calibri": (1.0, 1.0, 1.0),
+    "carlito": (1.0, 1.0, 1.0),
+    "aptos": (1.08, 1.1, 1.08),
+    "arial": (1.074, 1.223, 1.097),
+    "helvetica": (1.074, 1.223, 1.097),
+    "liberation sans": (1.074, 1.223, 1.097),
+    "arimo": (1.074, 1.223, 1.097),
+    "times new roman": (1.007, 1.204, 0.987),
+    "liberation serif": (1.007, 1.204, 0.987),
+    "tinos": (1.007, 1.204, 0.987),
+    "cambria": (1.05, 1.15, 1.05),
+    "caladea": (1.05, 1.15, 1.05),
+    "georgia": (1.2, 1.3, 1.2),  # on a machine without Georgia, DejaVu Serif (wider still) stands in
+    "segoe ui": (1.1, 1.15, 1.1),
+    "verdana": (1.25, 1.3, 1.25),
+    "tahoma": (1.12, 1.18, 1.12),
+    "dejavu sans": (1.236, 1.215, 1.255),
+    "noto sans": (1.15, 1.2, 1.15),
+    "source sans pro": (1.02, 1.05, 1.02),
+    "source sans 3": (1.02, 1.05, 1.02),
+}
+DEFAULT_FACTORS = _FONT_FACTORS["arial"]
+
+
+def font_factors(name: str | None) -> tuple[float, float, float]:
+    """How much wider than Calibri the Latin font ``name`` sets (lower case, capitals, digits)."""
+    return _FONT_FACTORS.get((name or "calibri").strip().lower(), DEFAULT_FACTORS)
+
+
 @cache  # bounded by the characters a document uses
 def char_width(ch: str) -> float:
-    """Estimated advance width of ``ch`` in em."""
+    """Estimated advance width of ``ch`` in em (Calibri's metrics for Latin, one em for CJK)."""
     cp = ord(ch)
+    if 0x20 <= cp <= 0x7E:
+        return _ASCII_WIDTHS[cp - 0x20]
     if cp < 0x1100:
-        if ch in "iljtfI.,;:'|!() ":
-            return 0.36
-        if ch in "mwMW@%":
-            return 0.9
-        if ch.isupper() or ch.isdigit():
-            return 0.68
-        return 0.6
+        return 0.55  # accented Latin, Greek, Cyrillic, symbols: about an average letter
     for lo, hi in WIDE_RANGES:
         if lo <= cp <= hi:
             return 1.0
@@ -138,54 +187,83 @@ def is_wide(ch: str) -> bool:
     return cp >= 0x1100 and any(lo <= cp <= hi for lo, hi in WIDE_RANGES)
 
 
-_BREAKS = re.compile(r"[\s/]+")
-
-
 #: A run of at most this many CJK characters (a label such as 可能性) is kept on one line.
 SHORT_CJK = 4
+#: The space Word (``w:autoSpaceDE``/``autoSpaceDN``, on by default) and LibreOffice put
+#: between CJK characters and Latin letters or digits, in em.
+AUTOSPACE = 0.25
+#: A line with a digit no wider than this (em) is kept whole: a date (2026年2月10日), an
+#: amount (USD 96,000) or a span (W1–W12) reads badly broken, and is short anyway.
+SHORT_FIGURE = 8.0
+
+
+def text_extent(text: str) -> tuple[float, float]:
+    """(longest unbreakable piece, longest line) of ``text`` in em; see :func:`text_measure`."""
+    whole, line, _ = text_measure(text)
+    return whole, line
+
+
+@cache
+def _latin_width(ch: str, factors: tuple[float, float, float]) -> float:
+    scale = factors[1] if ch.isupper() else factors[2] if ch.isdigit() else factors[0]
+    return char_width(ch) * scale
 
 
 @lru_cache(maxsize=65536)  # owners, phases, statuses and dates repeat in every table
-def text_extent(text: str) -> tuple[float, float]:
-    """(longest unbreakable piece, longest line) of ``text`` in em.
+def text_measure(text: str, factors: tuple[float, float, float] = (1.0, 1.0, 1.0)) -> tuple[float, float, float]:
+    """(longest word, longest line, longest piece between hyphens) of ``text`` in em.
 
-    Latin words break only at spaces and slashes (an id such as ``O-change``
-    is kept whole although Word may break after a hyphen). CJK text may break
-    between any two characters, so Chinese sentences never force a wide
-    column; only a short run (up to :data:`SHORT_CJK` characters, a label or
-    a word such as 可能性) is kept whole.
+    Latin words break at spaces and slashes; a word such as ``K-availability``
+    is measured whole and, as the last resort of a crowded table, in the
+    pieces Word and LibreOffice may break it into after a hyphen. CJK text
+    may break between any two characters, so Chinese sentences never force a
+    wide column; only a short run (up to :data:`SHORT_CJK` characters, a label
+    or a word such as 可能性) is kept whole. ``factors`` scale Latin lower case,
+    capitals and digits for a font other than Calibri (:func:`font_factors`).
     """
-    if text.isascii():
-        # Fast path (most cells): an average Latin advance of 0.6 em; the
-        # fonts a reader may lack (Calibri) are replaced by wider ones
-        # (DejaVu Sans), so estimates lean wide.
-        lines = text.split("\n")
-        word = max((len(w) for w in _BREAKS.split(text)), default=0)
-        return word * 0.68, max(len(line) for line in lines) * 0.6
     longest_word = 0.0
+    longest_piece = 0.0
     longest_line = 0.0
     for line in text.split("\n"):
         line_width = 0.0
         word = 0.0
+        piece = 0.0  # the current word's part since its last hyphen
         run = 0.0  # the current run of CJK characters
         count = 0
+        previous_wide = None
         for ch in line + " ":
-            w = char_width(ch)
+            wide = is_wide(ch)
+            w = char_width(ch) if wide or ord(ch) > 0x7E else _latin_width(ch, factors)
+            if previous_wide is not None and wide != previous_wide and ch.isalnum():
+                w += AUTOSPACE  # Word's and LibreOffice's gap between Chinese and Latin letters or digits
+            previous_wide = wide if ch.isalnum() or wide else None
             line_width += w
-            if is_wide(ch):
+            if wide:
                 longest_word = max(longest_word, word, w)
-                word = 0.0
+                longest_piece = max(longest_piece, piece, w)
+                word = piece = 0.0
                 run += w
                 count += 1
                 continue
             if count and count <= SHORT_CJK:
                 longest_word = max(longest_word, run)
+                longest_piece = max(longest_piece, run)
             run, count = 0.0, 0
             if ch.isspace() or ch == "/":
                 longest_word = max(longest_word, word + (w if not ch.isspace() else 0))
-                word = 0.0
+                longest_piece = max(longest_piece, piece + (w if not ch.isspace() else 0))
+                word = piece = 0.0
+            elif ch == "-":
+                word += w
+                longest_piece = max(longest_piece, piece + w)
+                piece = 0.0
             else:
                 word += w
+                piece += w
         longest_word = max(longest_word, word)
-        longest_line = max(longest_line, line_width - char_width(" "))
-    return longest_word, longest_line
+        longest_piece = max(longest_piece, piece)
+        width = line_width - char_width(" ")
+        longest_line = max(longest_line, width)
+        if width <= SHORT_FIGURE and any(ch.isdigit() for ch in line):
+            longest_word = max(longest_word, width)
+    return longest_word, longest_line, longest_piece

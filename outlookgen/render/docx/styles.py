@@ -47,7 +47,7 @@ class StyleMap:
             for name in names
             if not found.has(kind, name)
         ]
-        if missing:
+        if missing:  # pragma: no cover - derived.add_missing has added them; a guard, not a path
             raise TemplateError(f"template pack '{pack}': docx/reference.docx lacks {', '.join(missing)}")
         return found
 
@@ -64,16 +64,20 @@ class StyleMap:
             ) from None
 
 
-def pack_fonts(pack: Pack) -> dict[str, str]:
-    """The Word fonts of the pack's ``brand.typography`` (merged along the chain by render.brand).
+def pack_fonts(pack: Pack, depth: int | None = None) -> dict[str, str]:
+    """The Word fonts of the pack's ``brand.typography`` (merged along the chain by packs.brand).
 
     ``latin``/``east_asian`` from ``base``, ``heading_latin``/``heading_east_asian``
     from ``headings``, ``monospace`` from ``monospace``; a font the pack does
-    not set keeps the one reference.docx names.
+    not set keeps the one reference.docx names. With ``depth`` (the chain
+    index of the pack whose reference.docx is used), only fonts set by that
+    pack or a nearer one count: a firm's own Word file keeps its fonts
+    unless the firm's pack names others.
     """
     from outlookgen.packs.brand import load_brand
 
-    typography = load_brand(pack).typography
+    brand = load_brand(pack)
+    typography = brand.typography
     fonts: dict[str, str] = {}
     for role, key, slot in (
         ("base", "family", "latin"),
@@ -83,7 +87,7 @@ def pack_fonts(pack: Pack) -> dict[str, str]:
         ("monospace", "family", "monospace"),
     ):
         name = typography.get(role, {}).get(key)
-        if name:
+        if name and (depth is None or brand.set_within(f"typography.{role}.{key}", depth)):
             fonts[slot] = name
     return fonts
 
@@ -184,7 +188,10 @@ def apply_fonts(styles_element, fonts: dict[str, str], code_style_id: str) -> No
             _set_fonts(rfonts, {k: v for k, v in text.items() if rfonts.get(W + k) or rfonts.get(W + _THEME[k])})
 
 
-LANGS = {"en": ("en-US", None), "zh-CN": ("zh-CN", "zh-CN")}
+# (w:val, w:eastAsia): w:val is the language of Latin characters, w:eastAsia that of CJK ones
+# (Word picks the attribute by character class). Latin words in a Chinese document are English:
+# tagged zh-CN, LibreOffice breaks them anywhere ("BO|M", "14|0起").
+LANGS = {"en": ("en-US", None), "zh-CN": ("en-US", "zh-CN")}
 
 
 def apply_language(styles_element, settings_element, locale: str) -> None:
@@ -213,6 +220,138 @@ def apply_language(styles_element, settings_element, locale: str) -> None:
 
 
 # -- colours ------------------------------------------------------------------
+
+#: The brand role each named style's colours play (the built-in reference is drawn this way):
+#: "color" the text, "border" a bottom border the style already has, "shade" a character
+#: shading, "header" a table style's header-row fill, "first_column" its first column's text.
+ROLE_STYLES: dict[tuple[str, str], dict[str, str]] = {
+    ("paragraph", "title"): {"color": "primary", "border": "primary"},
+    ("paragraph", "heading 1"): {"color": "primary", "border": "primary"},
+    ("paragraph", "heading 2"): {"color": "primary"},
+    ("paragraph", "heading 3"): {"color": "accent"},
+    ("paragraph", "heading 4"): {"color": "secondary"},
+    ("paragraph", "subtitle"): {"color": "secondary"},
+    ("paragraph", "caption"): {"color": "secondary"},
+    ("paragraph", "toc 3"): {"color": "secondary"},
+    ("paragraph", "header"): {"color": "secondary"},
+    ("paragraph", "footer"): {"color": "secondary"},
+    ("character", "inline code"): {"color": "primary", "shade": "muted"},
+    ("table", "outlook table"): {"header": "primary"},
+    ("table", "gantt table"): {"header": "primary"},
+    ("table", "cover table"): {"first_column": "secondary"},
+}
+_THEME_COLOUR = ("themeColor", "themeShade", "themeTint")
+_THEME_FILL = ("themeFill", "themeFillShade", "themeFillTint")
+
+
+def apply_palette(styles_element, brand, depth: int) -> None:
+    """The pack's brand colours into the reference's styles: headings, title, table header rows, inline code.
+
+    Only tokens set by the pack that supplies reference.docx (chain index
+    ``depth``) or a nearer one apply: a pack with ``primary: red`` gets red
+    headings in Word as in HTML, while a firm's own Word file keeps its
+    colours against tokens it merely inherits from the default pack.
+    """
+    from lxml import etree
+
+    colours = {
+        role: hex_colour(brand.colors[role])
+        for role in ("primary", "accent", "secondary", "muted", "foreground")
+        if brand.set_within(f"color.{role}", depth)
+    }
+    if not colours:
+        return
+    if "foreground" in colours:
+        _set_colour(_rpr_child(_doc_defaults_rpr(styles_element), "color", _BEFORE_COLOR), colours["foreground"])
+    for style in styles_element.iterchildren(W + "style"):
+        kind = style.get(W + "type") or "paragraph"
+        name_el = style.find(W + "name")
+        name = ((name_el.get(W + "val") if name_el is not None else None) or "").lower()
+        roles = ROLE_STYLES.get((kind, name))
+        if not roles:
+            continue
+        for what, role in roles.items():
+            colour = colours.get(role)
+            if colour is None:
+                continue
+            if what == "color":
+                rpr = style.find(W + "rPr")
+                if rpr is None:
+                    rpr = etree.SubElement(style, W + "rPr")
+                    _style_child_order(style, rpr)
+                _set_colour(_rpr_child(rpr, "color", _BEFORE_COLOR), colour)
+            elif what == "border":
+                for border in style.iterfind(f"{W}pPr/{W}pBdr/{W}bottom"):
+                    _set_colour(border, colour)
+            elif what == "shade":
+                for shd in style.iterfind(f"{W}rPr/{W}shd"):
+                    shd.set(W + "fill", colour)
+                    for attr in _THEME_FILL:
+                        shd.attrib.pop(W + attr, None)
+            elif what == "header":
+                for conditional in style.iterfind(W + "tblStylePr"):
+                    if conditional.get(W + "type") != "firstRow":
+                        continue
+                    for shd in conditional.iterfind(f"{W}tcPr/{W}shd"):
+                        shd.set(W + "fill", colour)
+                        for attr in _THEME_FILL:
+                            shd.attrib.pop(W + attr, None)
+                        text = conditional.find(f"{W}rPr/{W}color")
+                        if text is not None:
+                            _set_colour(text, header_text(brand))
+            elif what == "first_column":
+                for conditional in style.iterfind(W + "tblStylePr"):
+                    if conditional.get(W + "type") == "firstCol":
+                        for text in conditional.iterfind(f"{W}rPr/{W}color"):
+                            _set_colour(text, colour)
+
+
+# rPr children that come before w:color (CT_RPr sequence).
+_BEFORE_COLOR = (
+    "rStyle", "rFonts", "b", "bCs", "i", "iCs", "caps", "smallCaps", "strike", "dstrike", "outline",
+    "shadow", "emboss", "imprint", "noProof", "snapToGrid", "vanish", "webHidden",
+)  # fmt: skip
+
+
+def _set_colour(node, colour: str) -> None:
+    node.set(W + "val" if node.tag != W + "bottom" else W + "color", colour)
+    for attr in _THEME_COLOUR:
+        node.attrib.pop(W + attr, None)  # a theme colour wins over w:val in Word
+
+
+def _style_child_order(style, rpr) -> None:
+    """Put a new rPr where CT_Style wants it: after pPr, before tblPr/trPr/tcPr/tblStylePr."""
+    style.remove(rpr)
+    later = [c for c in style if c.tag in (W + "tblPr", W + "trPr", W + "tcPr", W + "tblStylePr")]
+    if later:
+        later[0].addprevious(rpr)
+    else:
+        style.append(rpr)
+
+
+def header_text(brand) -> str:
+    """The text colour of table header rows (on the primary colour): the pack's ``on_primary``, else black or white.
+
+    The same choice as the HTML page's (:func:`outlookgen.packs.contrast.on_colour`):
+    white when it reaches WCAG AA's 4.5:1 on the fill, else black when that does.
+    """
+    from outlookgen.packs.contrast import on_colour
+
+    return hex_colour(on_colour(brand.colors, "primary"), "FFFFFF")
+
+
+def text_on(fill: str, preferred: str | None = None) -> str:
+    """An ``RRGGBB`` text colour that reads on the ``RRGGBB`` fill at WCAG AA (4.5:1).
+
+    ``preferred`` (the text colour the style gives) when it passes, else white
+    or black, whichever passes (:func:`outlookgen.packs.contrast.text_on`).
+    """
+    from outlookgen.packs import contrast
+
+    if preferred and contrast.ratio(f"#{preferred}", f"#{fill}") >= contrast.AA_TEXT:
+        return preferred
+    return contrast.text_on(f"#{fill}")[1:].upper()
+
 
 _KEYWORDS = {
     "black": "000000", "white": "FFFFFF", "red": "FF0000", "green": "008000", "blue": "0000FF",

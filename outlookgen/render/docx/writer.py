@@ -9,14 +9,15 @@ package, relationships (hyperlinks, the logo), properties and saving.
 from __future__ import annotations
 
 import copy
+import math
 import re
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, replace
+from typing import Any, NamedTuple
 
 from outlookgen.errors import TemplateError
 from outlookgen.render import markup as m
 from outlookgen.render.docx import ooxml as x
-from outlookgen.render.docx.styles import Palette, StyleMap, W
+from outlookgen.render.docx.styles import Palette, StyleMap, W, text_on
 
 BLOCK_TAGS = frozenset({"h", "p", "blocks", "ul", "table", "pagebreak", "toc", "landscape", "gantt", "logo", "bar"})
 INLINE_TAGS = frozenset({"md", "t", "b", "i", "code", "link", "br"})
@@ -24,10 +25,38 @@ _NEWLINE_SPACE = re.compile(r"\s*\n\s*")
 _ALIGN = {"left": "left", "center": "center", "centre": "center", "right": "right", "justify": "both"}
 _VALIGN = {"top": "top", "center": "center", "centre": "center", "middle": "center", "bottom": "bottom"}
 _BOOKMARK = "{urn:outlookgen}bookmark"
-_TOC_FIELD = ' TOC \\o "1-3" \\h \\z \\u '
+_NUMBER = "{urn:outlookgen}number"
+#: Heading levels the contents list: steps and their sections, as the HTML contents do.
+TOC_LEVELS = 2
+_TOC_FIELD = f' TOC \\o "1-{TOC_LEVELS}" \\h \\z \\u '
+_TRUE = ("1", "yes", "true")
+# A table this much shorter than the page's text height is kept on one page (Word's "keep with
+# next" on every row but the last); a longer one keeps its header with the first row and its
+# last rows together, so no page holds a single stranded row.
+_KEEP_WHOLE_SHARE = 0.4
+_LINE_TWIPS = 240  # one line of 9-pt table text with its spacing
+_LIST_KEEP_WHOLE = 6  # bullet lists this short stay on one page
+_LATIN = re.compile(r"[A-Za-z0-9]")
+# Rough heights (twips) for the page-fill estimate that places the contents; they lean high.
+_PARAGRAPH_TWIPS = 420
+_HEADING_TWIPS = 1000
+_TOC_LINE = 290  # a contents line in 10.5-pt Latin text
+_TOC_LINE_CJK = 350  # in a CJK font, whose lines are taller
+_TOC1_EXTRA = 100  # space above a first-level entry
 _EM_TWIPS_TABLE = 180  # Table Text is 9 pt: one em is 180 twips
+_SAFETY = 1.06  # measured widths are averages: a little room for kerning, rounding and the font a reader has
 _CELL_MARGINS = 170  # left + right cell margins of the default table style
 _XML_ERR_NO_MEMORY = 2  # libxml2's XML_ERR_NO_MEMORY
+#: A layout table's conditional look: no header row, first column, banding.
+LAYOUT_TBLLOOK = '<w:tblLook w:val="0600" w:firstRow="0" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" w:noHBand="1" w:noVBand="1"/>'
+
+
+class LayoutLook(NamedTuple):
+    """A table style's look written out directly, for a layout table that carries no style."""
+
+    borders: str  # <w:tblBorders> or ""
+    margins: str  # <w:tblCellMar> or ""
+    first_column: Fmt  # the style's first-column text (bold, colour)
 
 
 @dataclass
@@ -43,6 +72,9 @@ class Ctx:
     li_started: bool = False
     em: int = 210
     extra: dict[str, Any] = field(default_factory=dict)
+    fmt: Fmt | None = (
+        None  # the formatting every run here starts from (a layout table's first column, a fill's text colour)
+    )
 
     def next_style(self) -> str:
         if self.in_li:
@@ -53,19 +85,39 @@ class Ctx:
         return self.para
 
 
+class Measure(NamedTuple):
+    """A column's needs in twips: its longest word, its longest line, its longest piece between hyphens."""
+
+    word: float
+    line: float
+    piece: float
+
+
 @dataclass(frozen=True)
 class Fmt:
     bold: bool = False
     italic: bool = False
     code: bool = False
+    colour: str | None = None  # RRGGBB, set only where text stands on a fill or in a layout table's label column
 
 
 _PLAIN = Fmt()
 
 
 class Writer:
-    def __init__(self, document, styles: StyleMap, palette: Palette, labels, context, fonts, logo: bytes | None):
+    def __init__(
+        self,
+        document,
+        styles: StyleMap,
+        palette: Palette,
+        labels,
+        context,
+        fonts,
+        logo: bytes | None,
+        layout=None,
+    ):
         self.doc = document
+        self.layout = layout  # the reference's own layout (render/docx/layout.py), or None
         self.part = document.part
         self.styles = styles
         self.palette = palette
@@ -75,7 +127,12 @@ class Writer:
         self.logo = logo
         self.pending_break = False
         self.toc: list[tuple[int, str, str]] = []
+        self.last_heading = ""  # the text of the latest heading: the caption of the data tables under it
+        self._layout_looks: dict[str, LayoutLook] = {}
         self.sections_closed = 0
+        # A rough height of what stands on the current page since the last break (twips): enough
+        # to tell whether the contents still fit under what precedes them.
+        self.used = 0
         self.links: dict[str, str] = {}
         self.next_rid = 1  # the lowest rId that may be free (hyperlinks are numbered from here)
         self.id_code = styles.id("character", "Inline Code")
@@ -84,9 +141,14 @@ class Writer:
         self.sect = body.find(W + "sectPr")
         if self.sect is None:
             raise TemplateError("docx/reference.docx has no section properties (w:sectPr) in its body")
-        self.page_w, self.page_h, self.margins = self._page_geometry(self.sect)
+        self.page_w, self.page_h, self.margins = page_geometry(self.sect)
         self.portrait_width = self.page_w - self.margins[0] - self.margins[1]
         self.landscape_width = self.page_h - self.margins[0] - self.margins[1]
+        self.text_height = _text_height(self.sect, self.page_h)
+        # Latin words in a Chinese document are English (w:val), its Chinese is Chinese (w:eastAsia):
+        # tagged on every run that holds Latin letters or digits, whatever the styles say.
+        self.latin_lang = '<w:lang w:val="en-US" w:eastAsia="zh-CN"/>' if context.get("locale") == "zh-CN" else None
+        self.font_factors = x.font_factors(fonts.get("latin") or _body_font(document.styles.element))
 
     # -- entry point --------------------------------------------------------
     def write(self, root) -> None:
@@ -105,30 +167,37 @@ class Writer:
             cont=s.id("paragraph", "List Continue"),
         )
 
-    @staticmethod
-    def _page_geometry(sect) -> tuple[int, int, tuple[int, int]]:
-        size = sect.find(W + "pgSz")
-        margins = sect.find(W + "pgMar")
-        width = int(size.get(W + "w", "11906")) if size is not None else 11906
-        height = int(size.get(W + "h", "16838")) if size is not None else 16838
-        if size is not None and size.get(W + "orient") == "landscape":
-            width, height = height, width
-        left = int(margins.get(W + "left", "1134")) if margins is not None else 1134
-        right = int(margins.get(W + "right", "1134")) if margins is not None else 1134
-        return width, height, (left, right)
-
     # -- headings for the table of contents -----------------------------------
     def _prepass(self, root) -> None:
+        """Number the sections of numbered parts and bookmark what the contents list.
+
+        A level-1 heading with ``numbered="1"`` (a step) numbers its level-2
+        headings "N.1", "N.2"… — N counting such headings, as the HTML page's
+        CSS counters do — until the next level-1 heading. Values are kept on
+        the nodes themselves: lxml proxies (and so their id()) do not live
+        across iterations.
+        """
         n = 0
+        step = 0
+        sub: int | None = None
         for h in root.iter("h"):
             level = self._level(h)
-            if level > 3 or h.get("toc") in ("no", "0", "false"):
+            if level == 1:
+                if h.get("numbered") in _TRUE:
+                    step += 1
+                    sub = 0
+                else:
+                    sub = None
+            elif level == 2 and sub is not None:
+                sub += 1
+                h.set(_NUMBER, f"{step}.{sub}")
+            if level > TOC_LEVELS or h.get("toc") in ("no", "0", "false"):
                 continue
             n += 1
             name = f"_Toc{n:08d}"
-            # Kept on the node itself: lxml proxies (and so their id()) do not live across iterations.
             h.set(_BOOKMARK, f"{n} {name}")
-            self.toc.append((level, self._plain(h), name))
+            number = h.get(_NUMBER)
+            self.toc.append((level, (f"{number} " if number else "") + self._plain(h), name))
 
     def _plain(self, elem) -> str:
         parts: list[str] = []
@@ -176,7 +245,7 @@ class Writer:
         self._flush(pending, ctx, out)
 
     def _flush(self, items: list, ctx: Ctx, out: list[str], *, style: str | None = None, force=False) -> None:
-        runs = self._runs(items)
+        runs = self._runs(items, ctx.fmt or _PLAIN)
         if not runs and not force:
             return
         self._para(ctx, out, runs, style=style)
@@ -192,23 +261,27 @@ class Writer:
         keep_next=False,
         prefix: str = "",
         suffix: str = "",
+        outline: int | None = None,
     ) -> None:
         props = x.ppr(
             style or ctx.next_style(),
             keep_next=keep_next,
             page_break=self._take_break(),
             align=align or ctx.align,
+            outline=outline,
         )
+        self.used += _PARAGRAPH_TWIPS if outline is None and not keep_next else _HEADING_TWIPS
         out.append(f"<w:p>{props}{prefix}{runs}{suffix}</w:p>")
 
     def _take_break(self) -> bool:
         if self.pending_break:
             self.pending_break = False
+            self.used = 0
             return True
         return False
 
     # -- inline content -------------------------------------------------------
-    def _runs(self, items: list) -> str:
+    def _runs(self, items: list, base: Fmt = _PLAIN) -> str:
         """Runs for a paragraph's inline items (literal template text and inline elements)."""
         items = [_NEWLINE_SPACE.sub(" ", i) if isinstance(i, str) else i for i in items]
         while items and isinstance(items[0], str) and not items[0].strip():
@@ -222,9 +295,9 @@ class Writer:
         out: list[str] = []
         for item in items:
             if isinstance(item, str):
-                out.append(self._run(item, _PLAIN))
+                out.append(self._run(item, base))
             else:
-                self._inline(item, _PLAIN, out)
+                self._inline(item, base, out)
         return "".join(out)
 
     def _inline(self, elem, fmt: Fmt, out: list[str], in_link=False) -> None:
@@ -241,7 +314,8 @@ class Writer:
             self._inline_children(elem, fmt, inner, in_link=url is not None)
             out.append(self._hyperlink(url, "".join(inner)) if url else "".join(inner))
         else:
-            sub = Fmt(
+            sub = replace(
+                fmt,
                 bold=fmt.bold or tag == "b",
                 italic=fmt.italic or tag == "i",
                 code=fmt.code or tag == "code",
@@ -270,11 +344,11 @@ class Writer:
             if isinstance(node, m.Text):
                 out.append(self._run(node.text, fmt, in_link))
             elif isinstance(node, m.Strong):
-                self._ast(node.children, Fmt(True, fmt.italic, fmt.code), out, in_link)
+                self._ast(node.children, replace(fmt, bold=True), out, in_link)
             elif isinstance(node, m.Emph):
-                self._ast(node.children, Fmt(fmt.bold, True, fmt.code), out, in_link)
+                self._ast(node.children, replace(fmt, italic=True), out, in_link)
             elif isinstance(node, m.Code):
-                out.append(self._run(node.text, Fmt(fmt.bold, fmt.italic, True), in_link))
+                out.append(self._run(node.text, replace(fmt, code=True), in_link))
             elif isinstance(node, m.Link):
                 if in_link:
                     self._ast(node.children, fmt, out, in_link)
@@ -284,15 +358,25 @@ class Writer:
                 out.append(self._hyperlink(node.url, "".join(inner)))
 
     def _run(self, text: str, fmt: Fmt, in_link=False) -> str:
+        lang = self.latin_lang if self.latin_lang and _LATIN.search(text) else None
         if in_link:
             props = x.rpr(
                 style=self.id_link,
                 bold=fmt.bold,
                 italic=fmt.italic,
                 fonts=self.fonts.get("monospace", "Consolas") if fmt.code else None,
+                lang=lang,
             )
         else:
-            props = x.rpr(style=self.id_code if fmt.code else None, bold=fmt.bold, italic=fmt.italic)
+            props = x.rpr(
+                style=self.id_code if fmt.code else None, bold=fmt.bold, italic=fmt.italic, colour=fmt.colour, lang=lang
+            )
+        return x.run(text, props)
+
+    def text_run(self, text: str, props: str = "") -> str:
+        """A run of literal text (labels, numbers) with ``props``; Latin text in a Chinese document tagged English."""
+        if self.latin_lang and _LATIN.search(text):
+            props = (props[: -len("</w:rPr>")] if props else "<w:rPr>") + self.latin_lang + "</w:rPr>"
         return x.run(text, props)
 
     def _hyperlink(self, url: str, runs: str) -> str:
@@ -316,13 +400,20 @@ class Writer:
         style = self.styles.id("paragraph", f"Heading {level}")
         items = self._children_items(elem)
         runs = self._runs(items)
+        number = elem.get(_NUMBER)
+        if number:
+            runs = self.text_run(f"{number} ") + runs
         mark = elem.get(_BOOKMARK)
         prefix = suffix = ""
         if mark:
-            number, name = mark.split(" ")
-            prefix = f'<w:bookmarkStart w:id="{number}" w:name="{name}"/>'
-            suffix = f'<w:bookmarkEnd w:id="{number}"/>'
-        self._para(ctx, out, runs, style=style, prefix=prefix, suffix=suffix)
+            bookmark, name = mark.split(" ")
+            prefix = f'<w:bookmarkStart w:id="{bookmark}" w:name="{name}"/>'
+            suffix = f'<w:bookmarkEnd w:id="{bookmark}"/>'
+        self.last_heading = (f"{number} " if number else "") + self._plain(elem)
+        # Out of the contents means out of Word's outline too, so an updated TOC field agrees.
+        hidden = 9 if elem.get("toc") in ("no", "0", "false") else None
+        # Keep with next whatever the style says: a heading is never the last line of a page.
+        self._para(ctx, out, runs, style=style, prefix=prefix, suffix=suffix, keep_next=True, outline=hidden)
 
     @staticmethod
     def _children_items(elem) -> list:
@@ -339,7 +430,7 @@ class Writer:
 
     def _block_p(self, elem, ctx: Ctx, out: list[str]) -> None:
         style = self.styles.id("paragraph", elem.get("style")) if elem.get("style") else None
-        runs = self._runs(self._children_items(elem))
+        runs = self._runs(self._children_items(elem), ctx.fmt or _PLAIN)
         self._para(
             ctx,
             out,
@@ -354,20 +445,24 @@ class Writer:
         for blk in m.parse_block(elem.text or ""):
             if isinstance(blk, m.Paragraph):
                 runs: list[str] = []
-                self._ast(blk.inlines, _PLAIN, runs)
+                self._ast(blk.inlines, ctx.fmt or _PLAIN, runs)
                 self._para(ctx, out, "".join(runs), style=style)
             else:
+                first = len(out)
                 for item in blk.items:
                     runs = []
-                    self._ast(item, _PLAIN, runs)
+                    self._ast(item, ctx.fmt or _PLAIN, runs)
                     self._para(ctx, out, "".join(runs), style=ctx.bullet)
+                _keep_list(out, first)
 
     def _block_ul(self, elem, ctx: Ctx, out: list[str]) -> None:
+        first = len(out)
         for li in elem:
             if li.tag != "li":
                 raise TemplateError(f"docx template: <ul> holds <li> elements, not <{li.tag}>")
-            item = Ctx(ctx.width, ctx.para, ctx.bullet, ctx.cont, ctx.align, in_li=True, em=ctx.em)
+            item = Ctx(ctx.width, ctx.para, ctx.bullet, ctx.cont, ctx.align, in_li=True, em=ctx.em, fmt=ctx.fmt)
             self._flow(li, item, out)
+        _keep_list(out, first)
 
     def _block_pagebreak(self, elem, ctx: Ctx, out: list[str]) -> None:
         self.pending_break = True
@@ -385,12 +480,37 @@ class Writer:
             inline = self.part.new_pic_inline(io.BytesIO(self.logo), width, None)
         except Exception as exc:  # python-docx raises several kinds for images it cannot read
             raise TemplateError(f"the pack's logo cannot go into Word: {exc}") from None
+        # Alt text (WCAG 1.1.1): Word's "Description" is what a screen reader says, and LibreOffice's
+        # tagged PDF takes it as the Figure's /Alt. No title: LibreOffice reads "title - description"
+        # into /Alt, so a screen reader would say the name twice.
+        inline.docPr.set("descr", " ".join((elem.get("alt") or self.logo_alt()).split()))
         drawing = etree.tostring(inline, encoding="unicode")
         self._para(ctx, out, f"<w:r><w:drawing>{drawing}</w:drawing></w:r>", align=_ALIGN.get(elem.get("align", "")))
+
+    def logo_alt(self) -> str:
+        """The logo's alt text, worded once for every format (``logo_alt`` in the shared context)."""
+        return self.context.get("logo_alt") or ""
+
+    def table_caption(self, elem=None) -> str:
+        """``w:tblCaption`` for a data table: the template's ``caption=``, else the heading it stands under.
+
+        Word reads it out on entering the table (Table Properties › Alt Text ›
+        Title); LibreOffice drops it on import. A table before any heading gets
+        the document's title.
+        """
+        from outlookgen.render.docx.layout import plain
+
+        given = elem.get("caption") if elem is not None else None
+        text = " ".join((given or self.last_heading or plain((self.context.get("meta") or {}).get("title"))).split())
+        return f'<w:tblCaption w:val="{x.esc_attr(text)}"/>' if text else ""
 
     def _block_toc(self, elem, ctx: Ctx, out: list[str]) -> None:
         s = self.styles
         title = elem.get("title")
+        line = self._toc_line() or (_TOC_LINE_CJK if self.latin_lang else _TOC_LINE)
+        height = _HEADING_TWIPS + len(self.toc) * line + sum(_TOC1_EXTRA for level, _, _ in self.toc if level == 1)
+        if self.used and self.used + height > self.text_height:
+            self.pending_break = True  # the contents start a page rather than leave their end on the next
         if title:
             self._para(ctx, out, x.run(title), style=s.id("paragraph", "TOC Heading"))
         begin = (
@@ -406,14 +526,31 @@ class Writer:
         for i, (level, text, name) in enumerate(self.toc):
             # The cached entries carry no page numbers: nothing here knows
             # where pages break, and a wrong number is worse than none. Word
-            # adds them when the field is updated (F9), keeping the entries.
-            link = f'<w:hyperlink w:anchor="{name}" w:history="1">{x.run(text)}</w:hyperlink>'
+            # adds them when the field is updated (F9), keeping the entries;
+            # `build --toc-pages` fills them from LibreOffice's layout (toc_pages.py).
+            link = f'<w:hyperlink w:anchor="{name}" w:history="1">{self.text_run(text)}</w:hyperlink>'
             self._para(
                 ctx,
                 out,
                 (begin if i == 0 else "") + link + (end if i == last else ""),
                 style=s.id("paragraph", f"toc {level}"),
+                # The contents stay on one page (they fit one unless the outline is very long):
+                # never a line or two of them alone on the next page.
+                keep_next=i < last,
             )
+
+    def _toc_line(self) -> int | None:
+        """The height of a contents line when the toc 2 style sets an exact line height (twips)."""
+        style_id = self.styles.id("paragraph", "toc 2")
+        for style in self.doc.styles.element.iterchildren(W + "style"):
+            if style.get(W + "styleId") == style_id:
+                spacing = style.find(f"{W}pPr/{W}spacing")
+                if spacing is not None and spacing.get(W + "lineRule") == "exact":
+                    try:
+                        return int(spacing.get(W + "line", "0")) + int(spacing.get(W + "after", "0"))
+                    except ValueError:
+                        return None
+        return None
 
     def _block_landscape(self, elem, ctx: Ctx, out: list[str]) -> None:
         self.pending_break = False  # a new section starts on a new page anyway
@@ -450,14 +587,46 @@ class Writer:
                 f'<w:p><w:pPr><w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/>'
                 f'<w:rPr><w:sz w:val="4"/><w:szCs w:val="4"/></w:rPr></w:pPr></w:p></w:tc>'
             )
-        style = self.styles.id("table", "Bar Table")
+        look = self.layout_look("Bar Table")
         out.append(
-            f'<w:tbl><w:tblPr><w:tblStyle w:val="{style}"/><w:tblW w:w="{width}" w:type="dxa"/>'
-            '<w:tblLayout w:type="fixed"/>'
-            '<w:tblLook w:val="0000" w:firstRow="0" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" w:noHBand="1" w:noVBand="1"/>'
-            f"</w:tblPr><w:tblGrid>{''.join(grid)}</w:tblGrid>"
+            f'<w:tbl><w:tblPr><w:tblW w:w="{width}" w:type="dxa"/>{look.borders}<w:tblLayout w:type="fixed"/>'
+            f"{look.margins}{LAYOUT_TBLLOOK}</w:tblPr><w:tblGrid>{''.join(grid)}</w:tblGrid>"
             f'<w:tr><w:trPr><w:cantSplit/><w:trHeight w:val="113" w:hRule="exact"/></w:trPr>{"".join(cells)}</w:tr></w:tbl>'
         )
+
+    def layout_look(self, style_name: str) -> LayoutLook:
+        """The named table style's borders, cell margins and first-column text, to write on a styleless table."""
+        found = self._layout_looks.get(style_name)
+        if found is not None:
+            return found
+        style_id = self.styles.id("table", style_name)
+        style = next(
+            (
+                s
+                for s in self.doc.styles.element.iterchildren(W + "style")
+                if s.get(W + "styleId") == style_id and s.get(W + "type") == "table"
+            ),
+            None,
+        )
+        parts = {"tblBorders": "", "tblCellMar": ""}
+        first = _PLAIN
+        if style is not None:
+            for tag in parts:
+                node = style.find(f"{W}tblPr/{W}{tag}")
+                if node is not None:
+                    parts[tag] = f"<w:{tag}>{''.join(_empty_element(child) for child in node)}</w:{tag}>"
+            for conditional in style.iterfind(W + "tblStylePr"):
+                if conditional.get(W + "type") != "firstCol":
+                    continue
+                bold = conditional.find(f"{W}rPr/{W}b")
+                colour = conditional.find(f"{W}rPr/{W}color")
+                value = colour.get(W + "val", "") if colour is not None else ""
+                first = Fmt(
+                    bold=bold is not None and bold.get(W + "val", "1") not in ("0", "false", "off"),
+                    colour=value.upper() if re.fullmatch(r"[0-9A-Fa-f]{6}", value) else None,
+                )
+        found = self._layout_looks[style_name] = LayoutLook(parts["tblBorders"], parts["tblCellMar"], first)
+        return found
 
     def _break_paragraph(self) -> str:
         self.pending_break = False
@@ -492,34 +661,97 @@ class Writer:
         if self.pending_break:
             out.append(self._break_paragraph())
 
+        if has_header:  # a data table: its style, the header-row look, a caption
+            table_props = (
+                f'<w:tblStyle w:val="{style}"/><w:tblW w:w="{sum(widths)}" w:type="dxa"/>{jc}'
+                '<w:tblLayout w:type="fixed"/>'
+                f'<w:tblLook w:val="{look_val:04X}" w:firstRow="1" w:lastRow="0" '
+                f'w:firstColumn="{int(first_col)}" w:lastColumn="0" w:noHBand="{int(not banded)}" w:noVBand="1"/>'
+                + self.table_caption(elem)
+            )
+            label_fmt = None
+        else:
+            # No header row: a layout table (the cover's key/value lines). Word's accessibility
+            # checker asks every table for a header row unless it is in "Table Normal", the style
+            # Office gives layout tables, and a screen reader reads no caption for such a table.
+            # So no style: the named style's borders, margins and first-column look are written
+            # out directly, and no caption or description.
+            layout = self.layout_look(style_name)
+            table_props = (
+                f'<w:tblW w:w="{sum(widths)}" w:type="dxa"/>{jc}{layout.borders}<w:tblLayout w:type="fixed"/>'
+                f"{layout.margins}{LAYOUT_TBLLOOK}"
+            )
+            label_fmt = layout.first_column if first_col else None
         parts = [
-            f'<w:tbl><w:tblPr><w:tblStyle w:val="{style}"/><w:tblW w:w="{sum(widths)}" w:type="dxa"/>{jc}'
-            '<w:tblLayout w:type="fixed"/>'
-            f'<w:tblLook w:val="{look_val:04X}" w:firstRow="{int(has_header)}" w:lastRow="0" '
-            f'w:firstColumn="{int(first_col)}" w:lastColumn="0" w:noHBand="{int(not banded)}" w:noVBand="1"/>'
-            "</w:tblPr><w:tblGrid>",
+            f"<w:tbl><w:tblPr>{table_props}</w:tblPr><w:tblGrid>",
             "".join(f'<w:gridCol w:w="{w}"/>' for w in widths),
             "</w:tblGrid>",
         ]
         header_run = True
+        made: list[str] = []
+        heights: list[int] = []
+        headers = 0
         for row in rows:
             is_header = header_run and row.get("header") in ("1", "yes", "true")
             header_run = is_header
-            parts.append("<w:tr><w:trPr><w:cantSplit/>" + ("<w:tblHeader/>" if is_header else "") + "</w:trPr>")
+            headers += is_header
+            cells = ["<w:tr><w:trPr><w:cantSplit/>" + ("<w:tblHeader/>" if is_header else "") + "</w:trPr>"]
             col = 0
+            height = 0
             for cell in row:
                 if not self._is_cell(cell, row):
                     continue
                 span = self._span(cell)
                 cell_width = sum(widths[col : col + span]) or widths[-1]
                 col += span
-                parts.append(self._cell(cell, cell_width, span, head_style if is_header else text_style, bullet))
+                para_style = head_style if is_header else text_style
+                cells.append(
+                    self._cell(
+                        cell,
+                        cell_width,
+                        span,
+                        para_style,
+                        bullet,
+                        header=is_header,
+                        fmt=label_fmt if col == span else None,
+                    )
+                )
+                height = max(height, self._cell_height(cell, cell_width))
             if col < ncols:  # a short row: pad so every row fills the grid
                 for w in widths[col:]:
-                    parts.append(f'<w:tc><w:tcPr><w:tcW w:w="{w}" w:type="dxa"/></w:tcPr><w:p/></w:tc>')
-            parts.append("</w:tr>")
+                    cells.append(f'<w:tc><w:tcPr><w:tcW w:w="{w}" w:type="dxa"/></w:tcPr><w:p/></w:tc>')
+            cells.append("</w:tr>")
+            made.append("".join(cells))
+            heights.append(height)
+        for i in self._rows_to_keep(heights, headers):
+            made[i] = keep_with_next(made[i])
+        self.used += sum(heights) + _PARAGRAPH_TWIPS
+        parts += made
         parts.append("</w:tbl>")
         out.append("".join(parts))
+
+    def _rows_to_keep(self, heights: list[int], headers: int) -> range | list[int]:
+        """Rows whose paragraphs keep with the next row: no page holds a lone row of a table.
+
+        A short table (under :data:`_KEEP_WHOLE_SHARE` of the page) stays on
+        one page; a longer one keeps its header rows with the first row and
+        its last three rows together (a total never sits under one row).
+        """
+        n = len(heights)
+        if n < 2:
+            return []
+        if sum(heights) <= self.text_height * _KEEP_WHOLE_SHARE:
+            return range(n - 1)
+        return sorted({*range(min(headers + 1, n - 1)), *range(max(0, n - 3), n - 1)})
+
+    def _cell_height(self, cell, width: int) -> int:
+        """A rough height of a cell's text at its width (twips), for the keep rules."""
+        room = max(width - _CELL_MARGINS, 200)
+        lines = 0
+        for line in self._cell_text(cell).split("\n") or [""]:
+            extent = x.text_measure(line, self.font_factors)[1] * _EM_TWIPS_TABLE
+            lines += max(1, math.ceil(extent / room))
+        return lines * _LINE_TWIPS + 60
 
     @staticmethod
     def _is_cell(cell, row) -> bool:
@@ -534,13 +766,22 @@ class Writer:
         except ValueError:
             raise TemplateError(f'docx template: <td span="{cell.get("span")}"> needs a whole number') from None
 
-    def _cell(self, cell, width: int, span: int, para_style: str, bullet: str) -> str:
+    def _cell(
+        self, cell, width: int, span: int, para_style: str, bullet: str, *, header=False, fmt: Fmt | None = None
+    ) -> str:
         props = [f'<w:tcW w:w="{width}" w:type="dxa"/>']
         if span > 1:
             props.append(f'<w:gridSpan w:val="{span}"/>')
         fill = self.shade(cell.get("shade"))
         if fill:
             props.append(f'<w:shd w:val="clear" w:color="auto" w:fill="{fill}"/>')
+            # Text on a fill reads at WCAG AA (4.5:1): body text keeps the foreground colour where it
+            # passes; a header cell's own fill gets black or white (its style's colour was chosen
+            # for the style's fill, not this one).
+            body = None if header else self.palette.resolve("foreground")
+            colour = text_on(fill, body)
+            if colour != body:  # no colour written where body text passes: a firm's file keeps its look
+                fmt = replace(fmt or _PLAIN, colour=colour)
         valign = _VALIGN.get(cell.get("valign", ""))
         if valign:
             props.append(f'<w:vAlign w:val="{valign}"/>')
@@ -550,9 +791,12 @@ class Writer:
             bullet=bullet,
             cont=para_style,
             align=_ALIGN.get(cell.get("align", "")),
+            fmt=fmt,
         )
         content: list[str] = []
+        used = self.used  # a cell's paragraphs are counted in its row's height, not one by one
         self._flow(cell, inner, content)
+        self.used = used
         if not content or not content[-1].startswith("<w:p>"):
             content.append(f"<w:p>{x.ppr(para_style, align=inner.align)}</w:p>")
         return f"<w:tc><w:tcPr>{''.join(props)}</w:tcPr>{''.join(content)}</w:tc>"
@@ -592,21 +836,32 @@ class Writer:
             return _fit([w / sum(weights) * width for w in weights], width)
         return auto_widths(self._measure(rows, ncols), width)
 
-    def _measure(self, rows, ncols: int) -> list[tuple[float, float]]:
-        """Per column (longest unbreakable piece, longest line), in twips, from the cell texts."""
+    def _measure(self, rows, ncols: int) -> list[Measure]:
+        """Per column: its longest word, longest line and longest hyphen-broken piece, in twips, from the cell texts.
+
+        Widths come from the font's average advance widths (Calibri's, scaled
+        for the document's Latin font), with a margin for rounding and kerning;
+        header text is bold.
+        """
         least = [0.0] * ncols
         most = [0.0] * ncols
+        piece = [0.0] * ncols
         for row in rows:
-            factor = 1.15 if row.get("header") in ("1", "yes", "true") else 1.0  # bold
+            bold = 1.06 if row.get("header") in ("1", "yes", "true") else 1.0
+            factor = bold * _SAFETY * _EM_TWIPS_TABLE
             col = 0
             for cell in row:
                 span = self._span(cell)
                 if span == 1 and col < ncols:
-                    word, line = x.text_extent(self._cell_text(cell))
-                    least[col] = max(least[col], word * _EM_TWIPS_TABLE * factor)
-                    most[col] = max(most[col], line * _EM_TWIPS_TABLE * factor)
+                    word, line, part = x.text_measure(self._cell_text(cell), self.font_factors)
+                    least[col] = max(least[col], word * factor)
+                    most[col] = max(most[col], line * factor)
+                    piece[col] = max(piece[col], part * factor)
                 col += span
-        return [(a + _CELL_MARGINS, max(a, b) + _CELL_MARGINS) for a, b in zip(least, most, strict=True)]
+        return [
+            Measure(a + _CELL_MARGINS, max(a, b) + _CELL_MARGINS, c + _CELL_MARGINS)
+            for a, b, c in zip(least, most, piece, strict=True)
+        ]
 
     @staticmethod
     def _cell_text(cell) -> str:
@@ -616,7 +871,7 @@ class Writer:
         return text.replace("**", "").replace("`", "")
 
     # -- sections -------------------------------------------------------------------
-    def _sect_copy(self, *, landscape: bool, keep_title_page: bool) -> str:
+    def _sect_copy(self, *, landscape: bool) -> str:
         from lxml import etree
 
         sect = copy.deepcopy(self.sect)
@@ -631,15 +886,14 @@ class Writer:
                 size.set(W + "w", str(w))
                 size.set(W + "h", str(h))
                 size.attrib.pop(W + "orient", None)
-        if not keep_title_page:
-            for title in sect.findall(W + "titlePg"):
-                sect.remove(title)
+        for title in sect.findall(W + "titlePg"):
+            sect.remove(title)  # only the document's first section has a distinct first page (the cover)
         return etree.tostring(sect, encoding="unicode")
 
     def _end_section(self, out: list[str], *, landscape: bool) -> None:
-        first = self.sections_closed == 0
         self.sections_closed += 1
-        sect = self._sect_copy(landscape=landscape, keep_title_page=first)
+        self.used = 0
+        sect = self._sect_copy(landscape=landscape)
         out.append(f"<w:p><w:pPr>{sect}</w:pPr></w:p>")
 
     # -- into the document ----------------------------------------------------------
@@ -654,17 +908,23 @@ class Writer:
         from docx.oxml.parser import parse_xml
         from lxml import etree
 
+        from outlookgen.render.docx.layout import set_title_page
+
         part = self.doc.part
         root = part.element
         body = root.body
-        for child in list(body):
-            if child is not self.sect:
-                body.remove(child)
-        if self.sections_closed:
-            for title in self.sect.findall(W + "titlePg"):
-                self.sect.remove(title)
         marker = etree.Comment("outlookgen:body")
-        self.sect.addprevious(marker)
+        designed = self.layout is not None and self.layout.designed
+        if designed:
+            # A layout designed in Word: its cover, boilerplate and sections stay; the outlook
+            # takes the place of the {{ outlook.body }} paragraph.
+            self.layout.marker.addprevious(marker)
+            body.remove(self.layout.marker)
+        else:
+            for child in list(body):
+                if child is not self.sect:
+                    body.remove(child)
+            self.sect.addprevious(marker)
         head, _, tail = etree.tostring(root, encoding="unicode").partition("<!--outlookgen:body-->")
         try:
             new_root = parse_xml(head + "".join(out) + tail)
@@ -673,7 +933,27 @@ class Writer:
                 raise MemoryError from None
             raise
         _merge_section_marks(list(new_root.body))
+        if self.latin_lang:
+            _tag_latin_runs(new_root.body)
+        # The first page is the cover: the first section gets a distinct first page, so the
+        # firm's header and footer start on page 2. The body's last section is not the first
+        # once any section ended before it, so it shows them on its first page too.
+        sections = list(new_root.body.iter(W + "sectPr"))
+        set_title_page(sections[0])
+        if len(sections) > 1:
+            for title in sections[-1].findall(W + "titlePg"):
+                sections[-1].remove(title)
         part._element = new_root
+
+
+def _empty_element(node) -> str:
+    """An empty ``w:`` element (a border, a margin) as XML text, with its ``w:`` attributes only."""
+    from lxml import etree
+
+    attrs = "".join(
+        f' w:{etree.QName(k).localname}="{x.esc_attr(v)}"' for k, v in node.attrib.items() if k.startswith(W)
+    )
+    return f"<w:{etree.QName(node).localname}{attrs}/>"
 
 
 def _merge_section_marks(children) -> None:
@@ -709,30 +989,44 @@ def _fit(widths: list[float], total: int) -> list[int]:
     return out
 
 
-def auto_widths(measures: list[tuple[float, float]], width: int) -> list[int]:
+def auto_widths(measures: list[tuple[float, float]] | list[Measure], width: int) -> list[int]:
     """Column widths that keep words whole when they can (CSS's automatic table layout, simplified).
 
-    Each column gets at least its longest unbreakable word (capped at 40% of
-    the table, so one long URL cannot squeeze the rest); the remaining
-    space goes to columns in proportion to how much more they would need to
-    show their longest line unbroken. When even the words do not fit, the
-    columns with the longest words give way first (every column keeps its
-    words up to a common cap, chosen so the table fits), so as few words as
-    possible are broken.
+    Ids, dates and numbers need little and get little; sentences get the
+    room that is left. In turn, as long as the table fits:
+
+    1. every column shows its longest line on one line, spare room shared in
+       proportion;
+    2. every column gets its longest word (capped at 40% of the table, so one
+       long URL cannot squeeze the rest) and the remaining room goes to the
+       columns in proportion to how much more their longest line needs;
+    3. words may break after a hyphen (``K-|availability``, as Word and
+       LibreOffice do), never inside the pieces;
+    4. when even the pieces do not fit, the columns with the longest pieces
+       give way first (every column keeps its pieces up to a common cap,
+       chosen so the table fits), so as few words as possible are broken.
     """
+    measures = [m if isinstance(m, Measure) else Measure(m[0], m[1], m[0]) for m in measures]
     cap = width * 0.4
-    least = [min(a, cap) for a, _ in measures]
-    most = [max(b, a2) for (_, b), a2 in zip(measures, least, strict=True)]
+    least = [min(m.word, cap) for m in measures]
+    most = [max(m.line, a) for m, a in zip(measures, least, strict=True)]
     if sum(most) <= width:
         spare = width - sum(most)
         total = sum(most) or 1
         return _fit([w + spare * w / total for w in most], width)
     if sum(least) <= width:
-        spare = width - sum(least)
-        want = [b - a for a, b in zip(least, most, strict=True)]
-        total = sum(want) or 1
-        return _fit([a + spare * w / total for a, w in zip(least, want, strict=True)], width)
-    ordered = sorted(least)
+        return _share(least, most, width)
+    pieces = [min(m.piece, a) for m, a in zip(measures, least, strict=True)]
+    if sum(pieces) <= width:
+        # Whole words where there is room, smallest shortfalls first: most ids stay unbroken.
+        base = list(pieces)
+        spare = width - sum(base)
+        for i in sorted(range(len(base)), key=lambda k: least[k] - pieces[k]):
+            grow = min(least[i] - base[i], spare)
+            base[i] += grow
+            spare -= grow
+        return _share(base, most, width)
+    ordered = sorted(pieces)
     remaining = float(width)
     limit = ordered[-1]
     for i, value in enumerate(ordered):
@@ -740,4 +1034,95 @@ def auto_widths(measures: list[tuple[float, float]], width: int) -> list[int]:
             limit = remaining / (len(ordered) - i)
             break
         remaining -= value
-    return _fit([min(a, limit) for a in least], width)
+    return _fit([min(a, limit) for a in pieces], width)
+
+
+def _share(base: list[float], most: list[float], width: int) -> list[int]:
+    """``base`` plus the rest of ``width`` shared by how much more each column's longest line needs."""
+    spare = width - sum(base)
+    want = [max(0.0, b - a) for a, b in zip(base, most, strict=True)]
+    total = sum(want) or 1
+    return _fit([a + spare * w / total for a, w in zip(base, want, strict=True)], width)
+
+
+def keep_with_next(xml: str) -> str:
+    """Every paragraph in ``xml`` (a table row, a list item) with Word's "keep with next"."""
+    xml = xml.replace("<w:p/>", "<w:p><w:pPr><w:keepNext/></w:pPr></w:p>")
+    xml = re.sub(r"<w:p>(?!<w:pPr>)", "<w:p><w:pPr><w:keepNext/></w:pPr>", xml)
+    return _PPR_HEAD.sub(lambda mt: mt.group(0) if mt.group(2) else f"<w:pPr>{mt.group(1) or ''}<w:keepNext/>", xml)
+
+
+_PPR_HEAD = re.compile(r'<w:pPr>(<w:pStyle w:val="[^"]*"/>)?(<w:keepNext/>)?')
+
+
+def _keep_list(out: list[str], first: int) -> None:
+    """A bullet list's items from ``out[first]`` on: a short list stays on one page, a long one keeps its ends."""
+    items = [i for i in range(first, len(out)) if out[i].startswith("<w:p>")]
+    if len(items) < 2:
+        return
+    keep = items[:-1] if len(items) <= _LIST_KEEP_WHOLE else [items[0], items[-2]]
+    for i in keep:
+        out[i] = keep_with_next(out[i])
+
+
+# CT_RPr children that come after w:lang.
+_AFTER_LANG = ("eastAsianLayout", "specVanish", "oMath")
+
+
+def _tag_latin_runs(body) -> None:
+    """Every run of a Chinese document that holds Latin letters or digits tagged English (``w:lang``).
+
+    The writer tags the runs it makes as it goes; this also reaches the Gantt
+    chart's runs and the text of a cover laid out in Word. Without it,
+    LibreOffice breaks Latin words anywhere, as Chinese may be ("BO|M").
+    """
+    from lxml import etree
+
+    for run in body.iter(W + "r"):
+        if not any(_LATIN.search(t.text or "") for t in run.iterfind(W + "t")):
+            continue
+        rpr = run.find(W + "rPr")
+        if rpr is None:
+            rpr = etree.Element(W + "rPr")
+            run.insert(0, rpr)
+        elif rpr.find(W + "lang") is not None:
+            continue
+        lang = etree.Element(W + "lang")
+        lang.set(W + "val", "en-US")
+        lang.set(W + "eastAsia", "zh-CN")
+        later = [c for c in rpr if etree.QName(c).localname in _AFTER_LANG]
+        if later:
+            later[0].addprevious(lang)
+        else:
+            rpr.append(lang)
+
+
+def page_geometry(sect) -> tuple[int, int, tuple[int, int]]:
+    """Page width and height (portrait) and the left and right margins of a section, in twips."""
+    size = sect.find(W + "pgSz") if sect is not None else None
+    margins = sect.find(W + "pgMar") if sect is not None else None
+    width = int(size.get(W + "w", "11906")) if size is not None else 11906
+    height = int(size.get(W + "h", "16838")) if size is not None else 16838
+    if size is not None and size.get(W + "orient") == "landscape":
+        width, height = height, width
+    left = int(margins.get(W + "left", "1134")) if margins is not None else 1134
+    right = int(margins.get(W + "right", "1134")) if margins is not None else 1134
+    return width, height, (left, right)
+
+
+def _text_height(sect, page_height: int) -> int:
+    margins = sect.find(W + "pgMar")
+    top = abs(int(margins.get(W + "top", "1418"))) if margins is not None else 1418
+    bottom = abs(int(margins.get(W + "bottom", "1418"))) if margins is not None else 1418
+    return max(page_height - top - bottom, 1440)
+
+
+def _body_font(styles_element) -> str | None:
+    """The Latin font body text is set in: Normal's, else the document defaults' (None: a theme font)."""
+    for style in styles_element.iterchildren(W + "style"):
+        if style.get(W + "type") == "paragraph" and style.get(W + "default") in ("1", "true"):
+            fonts = style.find(f"{W}rPr/{W}rFonts")
+            if fonts is not None and fonts.get(W + "ascii"):
+                return fonts.get(W + "ascii")
+    fonts = styles_element.find(f"{W}docDefaults/{W}rPrDefault/{W}rPr/{W}rFonts")
+    return fonts.get(W + "ascii") if fonts is not None else None

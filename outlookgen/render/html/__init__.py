@@ -21,6 +21,7 @@ from outlookgen.errors import TemplateError
 from outlookgen.model import Outlook
 from outlookgen.packs import Pack, environment
 from outlookgen.packs.brand import Brand, load_brand
+from outlookgen.packs.contrast import STATUS_TOKENS, on_colour, text_on
 from outlookgen.render.context import Document
 from outlookgen.render.html.svg_charts import bar
 from outlookgen.render.html.svg_gantt import gantt_svg
@@ -101,14 +102,22 @@ def _ident(value: Any) -> Markup:
 
 def _make_refs(anchors: set[str], separator: str):
     def refs(ids: Iterable[Any]) -> Markup:
-        """Ids as links to the rows that define them, separated as the locale lists things."""
+        """Ids as links to the rows that define them, separated as the locale lists things.
+
+        An entry may be ``{id, note}`` (a dependency with its type and lag): the
+        note follows the link, small.
+        """
         parts = []
         for raw in ids or ():
-            ident = _text(raw)
+            note = raw.get("note") if isinstance(raw, Mapping) else None
+            ident = _text(raw.get("id", "")) if isinstance(raw, Mapping) else _text(raw)
             if ident in anchors:
-                parts.append(f'<a href="#item-{escape(ident)}">{_ident(ident)}</a>')
+                part = f'<a href="#item-{escape(ident)}">{_ident(ident)}</a>'
             else:
-                parts.append(str(_ident(ident)))
+                part = str(_ident(ident))
+            if note:
+                part += f' <small class="link-type">{escape(_text(note))}</small>'
+            parts.append(part)
         return Markup(str(escape(separator)).join(parts))
 
     return refs
@@ -166,9 +175,13 @@ def _brand_css(brand: Brand, phase_ids: list[str]) -> str:
         name = fonts.get(role, {}).get(key)
         if name:
             lines.append(f"  --og-{var}: {css_string(name)};")
+    # Text on a brand colour (header rows, badges): the pack's on_<token>, else black or white, whichever passes.
+    for token in ("primary", "secondary", *STATUS_TOKENS):
+        lines.append(f"  --og-on-{token.replace('_', '-')}: {on_colour(brand.colors, token)};")
     lines.append("}")
     for i in range(len(phase_ids)):
-        lines.append(f".og-phase-{i + 1} {{ --og-phase: {brand.phase_color(i)}; }}")
+        color = brand.phase_color(i)
+        lines.append(f".og-phase-{i + 1} {{ --og-phase: {color}; --og-on-phase: {text_on(color)}; }}")
     return "\n".join(lines)
 
 
@@ -255,7 +268,16 @@ def _page_context(doc: Document, env) -> dict[str, Any]:
         "logo_small": Markup(escape(brand.logo_small)) if brand.logo_small else None,
         "toc": Markup(_TOC_MARKER),
         "phase_class": {pid: f"og-phase-{i + 1}" for i, pid in enumerate(phase_ids)},
-        "gantt": gantt_svg(outlook, wording, labels, brand, title=labels["step3"]["gantt"], as_of=doc.as_of),
+        "gantt": gantt_svg(
+            outlook,
+            wording,
+            labels,
+            brand,
+            title=labels["step3"]["gantt"],
+            as_of=doc.as_of,
+            description=labels["html"]["gantt_description"],
+            labelled_by="sec-gantt",
+        ),
         "charts": _charts(context, brand, phase_index),
     }
     return context
@@ -334,6 +356,35 @@ def changes_page(context: dict[str, Any], pack: Pack, labels: dict[str, Any], lo
     text = environment.render(
         env, "changes-page.html.j2", {"changes": context, "L": labels, "lang": locale, "style": style}, pack
     )
+    return _tidy(text)
+
+
+def standalone_page(
+    template: str, context: Mapping[str, Any], pack: Pack, labels: Mapping[str, Any], locale: str
+) -> str:
+    """A page of its own from the pack's ``html/<template>`` (the portfolio), laid out like the outlook page.
+
+    The same filters, escaping, brand tokens and stylesheet; the printed
+    page's header and footer from ``context["meta"]``; a table of contents
+    wherever ``{{ html.toc }}`` stands. ``context["html"]`` may bring the
+    page's own parts (charts); the common ones are added to it.
+    """
+    env = _environment(pack, set(), labels)
+    brand = load_brand(pack)
+    page_context = dict(context)
+    page_context["html"] = {
+        **dict(context.get("html") or {}),
+        "lang": locale,
+        "style": Markup(_brand_css(brand, []) + "\n" + _stylesheet(env, pack)),
+        "page_style": Markup(_page_css(dict(context["meta"]))),
+        "logo": Markup(escape(brand.logo)) if brand.logo else None,
+        "logo_small": Markup(escape(brand.logo_small)) if brand.logo_small else None,
+        "toc": Markup(_TOC_MARKER),
+    }
+    text = environment.render(env, template, page_context, pack)
+    head, marker, body = text.partition(_TOC_MARKER)
+    if marker:
+        text = head + _toc(body, str(escape(labels["html"]["contents"]))) + body.replace(_TOC_MARKER, "")
     return _tidy(text)
 
 

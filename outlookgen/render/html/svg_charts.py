@@ -1,9 +1,11 @@
-"""Small inline SVG pictures for the HTML page: one horizontal bar per budget row.
+"""The budget charts' bars for the HTML page: one horizontal bar per budget row.
 
-Each bar is its own tiny SVG that stretches to its table cell, so labels and
-amounts stay HTML text (they wrap, they are searchable, they print sharp)
-while the picture scales with the page. Only numbers and checked brand
-colours go into these SVGs, never spec text.
+Each bar is a CSS box in its table cell, so labels and amounts stay HTML text
+(they wrap, they are searchable, they print sharp) while the bar scales with
+the page. A box, not an SVG: the bar only repeats the amount beside it, and a
+tagged PDF keeps a box's background out of its structure tree, where an
+inline SVG would be a Figure without alternative text. Only numbers and
+checked brand colours go into the style, never spec text.
 """
 
 from __future__ import annotations
@@ -17,7 +19,5 @@ def bar(share: float, color: str) -> Markup:
     # At least a sliver for any amount above zero, so a small line still shows.
     width = "0" if share == 0 else f"{max(share, 0.5):.1f}".removesuffix(".0")
     return Markup(
-        '<svg class="bar" viewBox="0 0 100 10" preserveAspectRatio="none" aria-hidden="true">'
-        '<rect width="100" height="10" fill="#eef1f4"/>'
-        f'<rect width="{width}" height="10" fill="{color}"/></svg>'
+        f'<span class="bar" aria-hidden="true"><span style="width: {width}%; background: {color}"></span></span>'
     )

@@ -1,9 +1,14 @@
 """The roadmap as an inline SVG Gantt chart, drawn from the model (no JavaScript, no layout engine).
 
 One row per task, grouped under a band per phase (the phase's brand colour),
-then the phase's milestones as diamonds. Bars are sized in planning units,
-filled up to the task's progress, outlined when critical; finish-to-start
-dependencies are elbow arrows; the buffer after the last task is hatched.
+then the phase's milestones as diamonds. Bars are placed by calendar day
+(``begin_day``/``end_day`` of the model, in planning units on the axis), so a
+working calendar's holidays show as longer bars; filled up to the task's
+progress, outlined when critical; dependencies are elbow arrows from the end
+a link names (finish, or start for SS/SF) to the end it constrains; the
+buffer after the last task is hatched. With a baseline, a thin grey bar
+under each task and a hollow diamond beside each milestone show where the
+baseline had them (MS Project's tracking Gantt).
 
 The chart is cut into *chunks* of at most :data:`MAX_ROWS` rows (breaking at
 phase boundaries when it can), each its own ``<svg>`` with the axis repeated
@@ -20,25 +25,31 @@ rounded to one decimal.
 from __future__ import annotations
 
 import itertools
+import math
+import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 from html import escape
 from typing import Any
+from urllib.parse import quote
 
 from markupsafe import Markup
 
-from outlookgen.model import Milestone, Outlook, Phase, Task
+from outlookgen.model import Milestone, Outlook, Phase, Task, TaskLink
 from outlookgen.model.status import task_progress
 from outlookgen.packs.brand import Brand
 from outlookgen.packs.labels import fill
 from outlookgen.render.markup import parse_inline, plain_text
+from outlookgen.render.timing_words import slip_text
 from outlookgen.render.wording import Wording
 
 MAX_ROWS = 22  # with the axis, about 14 cm: a chunk and its heading fit a landscape A4 page
 ROW = 22
+LINE = 13  # the extra height of each further line of a wrapped name
 BAR = 12
+BASELINE_BAR = 3  # the baseline's bar, under the task's: fits in the row below a 12 px bar
 PAD = 8
 FONT = 11
 SMALL = 9.5
@@ -69,17 +80,32 @@ def text_width(text: str, size: float) -> float:
     return sum(_char_width(c) for c in text) * size
 
 
-def _fit(text: str, width: float, size: float) -> str:
-    """``text`` cut with an ellipsis so its estimated width stays within ``width``."""
+def _wrap(text: str, width: float, size: float) -> list[str]:
+    """``text`` in lines no wider than ``width``: at spaces, or between any two CJK characters."""
     if text_width(text, size) <= width:
-        return text
-    out, used = [], text_width("…", size)
-    for ch in text:
-        used += _char_width(ch) * size
-        if used > width:
-            break
-        out.append(ch)
-    return "".join(out).rstrip() + "…"
+        return [text]
+    lines: list[str] = []
+    line = ""
+    for token in re.findall(r"\S+\s*|\s+", text):
+        pieces = [token] if not any(_char_width(c) == 1.0 for c in token) else list(token)
+        for piece in pieces:
+            if line and text_width((line + piece).rstrip(), size) > width:
+                lines.append(line.rstrip())
+                line = piece.lstrip()
+            else:
+                line += piece
+    if line.strip():
+        lines.append(line.rstrip())
+    return lines or [text]
+
+
+def _label(x: float, mid: float, lines: tuple[str, ...], attrs: str, title: str) -> str:
+    """A name as SVG text, one tspan per line, centred on the row's middle."""
+    first = mid + 4 - (len(lines) - 1) * LINE / 2
+    spans = "".join(
+        f'<tspan x="{_n(x)}" y="{_n(first + i * LINE)}">{_esc(line)}</tspan>' for i, line in enumerate(lines)
+    )
+    return f'<text x="{_n(x)}" y="{_n(first)}"{attrs}><title>{title}</title>{spans}</text>'
 
 
 def _plain(text: str | None) -> str:
@@ -93,6 +119,12 @@ class _Row:
     top: float
     phase_index: int
     item: Any
+    lines: tuple[str, ...] = ()  # the name, wrapped to the label column (never cut)
+    height: float = ROW
+
+    @property
+    def mid(self) -> float:
+        return self.top + self.height / 2
 
 
 @dataclass(frozen=True)
@@ -110,32 +142,37 @@ class _Chart:
         self.brand = brand
         self.colors = brand.colors
         road = self.road
-        self.units = max(road.total, road.end, 1)
+        self.ud = road.unit_days  # calendar days per unit: model positions are in days
+        baseline_days = [t.baseline_end_day or 0 for t in road.tasks] + [m.baseline_day or 0 for m in road.milestones]
+        self.units = max(road.total, road.end, 1, math.ceil(max(baseline_days, default=0) / self.ud))
         # Fit about 700 px when that leaves a unit at least 9 px; wider plans scroll
         # sideways on screen (and scale in print), up to about 16,000 px.
         self.uw = max(9.0, min(28.0, round(700 / self.units, 1)))
         if self.units * self.uw > 16000:
             self.uw = max(1.0, round(16000 / self.units, 1))
 
+        names = [_plain(p.name) for p in road.phases] + [
+            _plain(x.name) for p in road.phases for x in (*p.tasks, *p.milestones)
+        ]
+        widest = max((text_width(n, FONT) for n in names), default=80)
+        # Wide enough for most names; a longer one wraps onto more lines (its row grows), never cut.
+        self.label_w = max(150.0, min(340.0, widest + 2 * PAD + 6))
         self.rows: list[_Row] = []
         self.row_of: dict[str, _Row] = {}
         y = 0.0
         for index, phase in enumerate(road.phases):
-            self.rows.append(_Row("phase", y, index, phase))
-            y += ROW
-            for task in phase.tasks:
-                row = _Row("task", y, index, task)
+            items = (
+                [("phase", phase)] + [("task", t) for t in phase.tasks] + [("milestone", m) for m in phase.milestones]
+            )
+            for kind, item in items:
+                room = self.label_w - 2 * PAD - (0 if kind == "phase" else 6)
+                lines = tuple(_wrap(_plain(item.name), room, FONT))
+                row = _Row(kind, y, index, item, lines, ROW + (len(lines) - 1) * LINE)
                 self.rows.append(row)
-                self.row_of[task.id] = row
-                y += ROW
-            for ms in phase.milestones:
-                self.rows.append(_Row("milestone", y, index, ms))
-                y += ROW
+                if kind == "task":
+                    self.row_of[item.id] = row
+                y += row.height
         self.height = y
-
-        names = [_plain(r.item.name) for r in self.rows]
-        widest = max((text_width(n, FONT) for n in names), default=80)
-        self.label_w = max(150.0, min(300.0, widest + 2 * PAD + 6))
         self.left = self.label_w + PAD
         self.width = self.left + self.units * self.uw + PAD
         self.dated = road.start is not None
@@ -145,6 +182,10 @@ class _Chart:
     # -- geometry ------------------------------------------------------------
     def x(self, time: float) -> float:
         return self.left + time * self.uw
+
+    def xd(self, day: float) -> float:
+        """The x of a model position in calendar days (a task's ``begin_day``, a milestone's ``day``)."""
+        return self.left + day / self.ud * self.uw
 
     def _step(self, label_width: float) -> int:
         for step in _STEPS:
@@ -262,18 +303,23 @@ class _Chart:
     def phase_row(self, row: _Row) -> list[str]:
         phase: Phase = row.item
         color = self.brand.phase_color(row.phase_index)
-        mid = row.top + ROW / 2
+        mid = row.mid
         name = _plain(phase.name)
         stage = self.w.value("stage", phase.stage)
-        label = _fit(name, self.label_w - 2 * PAD, FONT)
         out = [
-            f'<rect x="0" y="{_n(row.top)}" width="{_n(self.width)}" height="{ROW}" fill="{color}" fill-opacity="0.1"/>',
-            f'<rect x="0" y="{_n(row.top)}" width="4" height="{ROW}" fill="{color}"/>',
-            f'<text x="{PAD}" y="{_n(mid + 4)}" font-size="{FONT}" font-weight="700" fill="{color}">'
-            f"<title>{_esc(name)}{' · ' + _esc(stage) if stage else ''}</title>{_esc(label)}</text>",
+            f'<rect x="0" y="{_n(row.top)}" width="{_n(self.width)}" height="{_n(row.height)}" fill="{color}" '
+            'fill-opacity="0.1"/>',
+            f'<rect x="0" y="{_n(row.top)}" width="4" height="{_n(row.height)}" fill="{color}"/>',
+            _label(
+                PAD,
+                mid,
+                row.lines,
+                f' font-size="{FONT}" font-weight="700" fill="{self.colors["foreground"]}"',
+                f"{_esc(name)}{' · ' + _esc(stage) if stage else ''}",
+            ),
         ]
         if phase.tasks or phase.milestones:
-            x0, x1 = self.x(phase.start), self.x(max(phase.finish, phase.start))
+            x0, x1 = self.xd(phase.begin_day), self.xd(max(phase.end_day, phase.begin_day))
             out.append(
                 f'<path d="M{_n(x0)} {_n(mid - 4)}H{_n(x1)}V{_n(mid + 3)}L{_n(x1 - 4)} {_n(mid)}H{_n(x0 + 4)}'
                 f'L{_n(x0)} {_n(mid + 3)}Z" fill="{color}"/>'
@@ -284,18 +330,16 @@ class _Chart:
         t: Task = row.item
         c = self.colors
         color = self.brand.phase_color(row.phase_index)
-        mid = row.top + ROW / 2
+        mid = row.mid
         name = _plain(t.name)
         cancelled = t.status == "cancelled"
         tip = self._task_tip(t, name)
         weight = ' font-weight="700"' if t.critical else ""
         deco = ' text-decoration="line-through"' if cancelled else ""
         fill = c["no_data"] if cancelled else c["foreground"]
-        out = [
-            f'<text x="{PAD + 6}" y="{_n(mid + 4)}" font-size="{FONT}" fill="{fill}"{weight}{deco}>'
-            f"<title>{tip}</title>{_esc(_fit(name, self.label_w - 2 * PAD - 6, FONT))}</text>"
-        ]
-        x0 = self.x(t.start)
+        out = [_label(PAD + 6, mid, row.lines, f' font-size="{FONT}" fill="{fill}"{weight}{deco}', tip)]
+        x0 = self.xd(t.begin_day)
+        out[:0] = self.baseline_bar(t, mid)
         if t.is_point:
             out.append(
                 f'<path d="M{_n(x0)} {_n(mid - 6)}L{_n(x0 + 5)} {_n(mid)}L{_n(x0)} {_n(mid + 6)}'
@@ -304,7 +348,7 @@ class _Chart:
                 + f"><title>{tip}</title></path>"
             )
             return out
-        width = self.x(t.finish) - x0
+        width = self.xd(t.end_day) - x0
         top = mid - BAR / 2
         if cancelled:
             out.append(
@@ -343,22 +387,27 @@ class _Chart:
         parts.append(status)
         if t.critical:
             parts.append(self.labels["html"]["legend"]["critical"])
+        if t.baseline_start is not None and t.baseline_end is not None:
+            parts.append(self._baseline_words(t.baseline_start, t.baseline_end, t.slip_days))
         return _esc(" · ".join(parts))
 
     def milestone_row(self, row: _Row) -> list[str]:
         m: Milestone = row.item
         c = self.colors
-        mid = row.top + ROW / 2
+        mid = row.mid
         name = _plain(m.name)
         when = self.w.unit(m.unit)
         if m.date is not None:
             when += " · " + self.w.date(m.date, short=True)
-        tip = _esc(f"{m.id} {name} · {when}")
-        x = self.x(m.time)
+        tip_text = f"{m.id} {name} · {when}"
+        if m.baseline_date is not None:
+            tip_text += " · " + self._baseline_words(m.baseline_date, m.baseline_date, m.slip_days)
+        tip = _esc(tip_text)
+        x = self.xd(m.day)
         fill = c["critical"] if m.critical else c["primary"]
         out = [
-            f'<text x="{PAD + 6}" y="{_n(mid + 4)}" font-size="{FONT}" font-style="italic" fill="{c["foreground"]}">'
-            f"<title>{tip}</title>{_esc(_fit(name, self.label_w - 2 * PAD - 6, FONT))}</text>",
+            *self.baseline_diamond(m, mid),
+            _label(PAD + 6, mid, row.lines, f' font-size="{FONT}" font-style="italic" fill="{c["foreground"]}"', tip),
             f'<path d="M{_n(x)} {_n(mid - 7)}L{_n(x + 7)} {_n(mid)}L{_n(x)} {_n(mid + 7)}L{_n(x - 7)} {_n(mid)}Z" '
             f'fill="{fill}" stroke="#ffffff" stroke-width="1"><title>{tip}</title></path>',
         ]
@@ -374,6 +423,36 @@ class _Chart:
             )
         return out
 
+    # -- the baseline ------------------------------------------------------------
+    def _baseline_words(self, first: date, last: date, slip: int | None) -> str:
+        words = self.labels["baseline"]
+        text = f"{words['planned']} {self.w.date_range(first, last)}"
+        slipped = slip_text(slip, self.labels, has_baseline=True)
+        return f"{text} ({slipped})" if slipped else text
+
+    def baseline_bar(self, t: Task, mid: float) -> list[str]:
+        """A thin grey bar under the task's bar where the baseline had it."""
+        if t.baseline_begin_day is None or t.baseline_end_day is None or t.baseline_start is None:
+            return []
+        x0, x1 = self.xd(t.baseline_begin_day), self.xd(t.baseline_end_day)
+        tip = _esc(f"{t.id} · {self._baseline_words(t.baseline_start, t.baseline_end, t.slip_days)}")
+        return [
+            f'<rect class="baseline" x="{_n(x0)}" y="{_n(mid + BAR / 2 + 1)}" width="{_n(max(x1 - x0, 2))}" '
+            f'height="{BASELINE_BAR}" fill="{self.colors["no_data"]}"><title>{tip}</title></rect>'
+        ]
+
+    def baseline_diamond(self, m: Milestone, mid: float) -> list[str]:
+        """A hollow diamond where the baseline had the milestone."""
+        if m.baseline_day is None or m.baseline_date is None:
+            return []
+        x = self.xd(m.baseline_day)
+        tip = _esc(f"{m.id} · {self._baseline_words(m.baseline_date, m.baseline_date, m.slip_days)}")
+        return [
+            f'<path class="baseline" d="M{_n(x)} {_n(mid - 6)}L{_n(x + 6)} {_n(mid)}L{_n(x)} {_n(mid + 6)}'
+            f'L{_n(x - 6)} {_n(mid)}Z" fill="none" stroke="{self.colors["no_data"]}" stroke-width="1.4" '
+            f'stroke-dasharray="2 1.5"><title>{tip}</title></path>'
+        ]
+
     # -- arrows ------------------------------------------------------------------
     def arrows(self) -> list[_Arrow]:
         c = self.colors
@@ -381,23 +460,25 @@ class _Chart:
         for row in self.rows:
             if row.kind == "task":
                 task: Task = row.item
-                for pred in task.after:
+                for link in task.links:
+                    pred = link.task
                     prow = self.row_of.get(pred.id)
                     if prow is None:
                         continue
-                    critical = task.critical and pred.critical and pred.finish == task.start
-                    out.append(self._elbow(pred, prow, task, row, critical))
+                    critical = task.critical and pred.critical and _drives(link, task)
+                    out.append(self._elbow(link, prow, task, row, critical))
             elif row.kind == "milestone":
                 ms: Milestone = row.item
-                mid = row.top + ROW / 2
-                for pred in ms.after:
+                mid = row.mid
+                for link in ms.links:
+                    pred = link.task
                     prow = self.row_of.get(pred.id)
                     if prow is None:
                         continue
-                    x = self.x(ms.time)
-                    y1 = prow.top + ROW / 2 + (BAR / 2 if prow.top < row.top else -BAR / 2)
+                    x = self.xd(ms.day)
+                    y1 = prow.mid + (BAR / 2 if prow.top < row.top else -BAR / 2)
                     y2 = mid - 7 if prow.top < row.top else mid + 7
-                    xe = self.x(pred.finish)
+                    xe = self.xd(pred.begin_day if link.type in ("SS", "SF") else pred.end_day)
                     d = f"M{_n(xe)} {_n(y1)}" + (f"H{_n(x)}" if xe != x else "") + f"V{_n(y2)}"
                     out.append(
                         _Arrow(
@@ -409,17 +490,25 @@ class _Chart:
                     )
         return out
 
-    def _elbow(self, pred: Task, prow: _Row, task: Task, row: _Row, critical: bool) -> _Arrow:
+    def _elbow(self, link: TaskLink, prow: _Row, task: Task, row: _Row, critical: bool) -> _Arrow:
+        """From the end of the predecessor the link names to the end of the task it constrains."""
         c = self.colors
-        x1 = self.x(pred.start if pred.is_point else pred.finish)
-        y1 = prow.top + ROW / 2
-        x2 = self.x(task.start) - (5 if task.is_point else 0)
-        y2 = row.top + ROW / 2
-        if x2 - x1 >= 12:
+        pred = link.task
+        from_start = pred.is_point or link.type in ("SS", "SF")
+        x1 = self.xd(pred.begin_day if from_start else pred.end_day)
+        y1 = prow.mid
+        to_finish = link.type in ("FF", "SF") and not task.is_point
+        x2 = self.xd(task.end_day) if to_finish else self.xd(task.begin_day) - (5 if task.is_point else 0)
+        y2 = row.mid
+        if to_finish:
+            # Into the bar's end from the right: a short hook back onto the finish.
+            xr = max(x1, x2) + 6
+            d = f"M{_n(x1)} {_n(y1)}H{_n(xr)}V{_n(y2)}H{_n(x2)}"
+        elif x2 - x1 >= 12:
             d = f"M{_n(x1)} {_n(y1)}H{_n(x1 + 6)}V{_n(y2)}H{_n(x2)}"
         else:
             # No room between the two: go round through the gap between the rows.
-            gap = y2 - ROW / 2 if y2 > y1 else y2 + ROW / 2
+            gap = row.top if y2 > y1 else row.top + row.height
             d = f"M{_n(x1)} {_n(y1)}H{_n(x1 + 6)}V{_n(gap)}H{_n(x2 - 8)}V{_n(y2)}H{_n(x2)}"
         color = c["critical"] if critical else c["secondary"]
         marker = "crit" if critical else "dep"
@@ -433,14 +522,14 @@ class _Chart:
         )
 
     # -- the whole ------------------------------------------------------------------
-    def svg_chunks(self, title: str) -> list[str]:
+    def svg_chunks(self, title: str, description: str = "") -> list[str]:
         c = self.colors
         arrows = self.arrows()
         chunks = self.chunks()
         out = []
         for k, (first, last) in enumerate(chunks, start=1):
             low = self.rows[first].top
-            high = self.rows[last - 1].top + ROW
+            high = self.rows[last - 1].top + self.rows[last - 1].height
             top = low - self.header
             body: list[str] = []
             pattern_id = f"og-gantt-{k}-buffer"
@@ -470,14 +559,29 @@ class _Chart:
             body.extend(a.svg.replace("og-gantt-{chunk}-", marker) for a in arrows if a.high >= low and a.low <= high)
             height = high - top
             label = title if len(chunks) == 1 else f"{title} ({k}/{len(chunks)})"
+            # The name and description are the svg's first children: screen readers read them, and a
+            # tagged PDF takes its Figure's alternative text from a direct <title>.
+            described = f' aria-describedby="og-gantt-{k}-desc"' if description else ""
+            text = f'<title id="og-gantt-{k}-title">{_esc(label)}</title>'
+            if description:
+                text += f'<desc id="og-gantt-{k}-desc">{_esc(description)}</desc>'
             out.append(
                 f'<svg xmlns="http://www.w3.org/2000/svg" class="gantt-chunk" role="img" '
-                f'aria-label="{_esc(label)}" width="{_n(self.width)}" height="{_n(height)}" '
+                f'aria-labelledby="og-gantt-{k}-title"{described} width="{_n(self.width)}" height="{_n(height)}" '
                 f'viewBox="0 {_n(top)} {_n(self.width)} {_n(height)}" font-family="{FONT_STACK}">'
+                + text
                 + "".join(body)
                 + "</svg>"
             )
         return out
+
+
+def _drives(link: TaskLink, task: Task) -> bool:
+    """Whether an arrow between two critical tasks is drawn as critical: a finish-to-start link when the task
+    starts in the unit its predecessor ends (as format 1 charts always drew it); other link types always."""
+    if link.type == "FS":
+        return link.task.finish == task.start
+    return True
 
 
 def _shift(origin: date | None, days: int) -> date | None:
@@ -490,7 +594,13 @@ def _shift(origin: date | None, days: int) -> date | None:
 
 
 def _swatch(inner: str) -> str:
-    return f'<svg class="swatch" width="22" height="14" viewBox="0 0 22 14" aria-hidden="true">{inner}</svg>'
+    # A picture beside words that say it all, so decoration: drawn as a CSS background (an SVG data:
+    # URL, only colours and numbers in it), which a tagged PDF keeps out of its structure tree, where
+    # an inline <svg> would be a Figure without alternative text.
+    svg = f'<svg xmlns="http://www.w3.org/2000/svg" width="22" height="14" viewBox="0 0 22 14">{inner}</svg>'
+    url = "data:image/svg+xml," + quote(svg, safe="")
+    style = f"background-image: url('{url}')"
+    return f'<span class="swatch" style="{style}"></span>'
 
 
 def _legend(chart: _Chart) -> str:
@@ -531,6 +641,16 @@ def _legend(chart: _Chart) -> str:
             words["dependency"],
         ),
     ]
+    if chart.road.baseline is not None:
+        items.append(
+            (
+                _swatch(
+                    f'<rect x="1" y="2" width="20" height="7" rx="2" fill="{phase0}" fill-opacity="0.3"/>'
+                    f'<rect x="4" y="10" width="17" height="{BASELINE_BAR}" fill="{c["no_data"]}"/>'
+                ),
+                chart.labels["baseline"]["planned"],
+            )
+        )
     if chart.road.buffer > 0:
         items.append(
             (
@@ -549,13 +669,25 @@ def _legend(chart: _Chart) -> str:
 
 
 def gantt_svg(
-    outlook: Outlook, wording: Wording, labels: dict[str, Any], brand: Brand, *, title: str, as_of: date | None = None
+    outlook: Outlook,
+    wording: Wording,
+    labels: dict[str, Any],
+    brand: Brand,
+    *,
+    title: str,
+    as_of: date | None = None,
+    description: str = "",
+    labelled_by: str = "",
 ) -> Markup:
     """The chart as HTML: a scrolling box of SVG chunks, then the legend.
 
     ``as_of`` (the status view's day) draws a "today" line when the plan has dates.
+    ``description`` is each chunk's ``<desc>``; ``labelled_by`` the id of the heading that names the
+    scrolling box, which keyboard users can focus to scroll it.
     """
     chart = _Chart(outlook, wording, labels, brand)
     chart.as_of = as_of
-    chunks = chart.svg_chunks(_plain(title))
-    return Markup('<div class="gantt-scroll">' + "\n".join(chunks) + "</div>\n" + _legend(chart))
+    chunks = chart.svg_chunks(_plain(title), _plain(description))
+    named = f' aria-labelledby="{_esc(labelled_by)}"' if labelled_by else ""
+    box = f'<div class="gantt-scroll" tabindex="0" role="group"{named}>'
+    return Markup(box + "\n".join(chunks) + "</div>\n" + _legend(chart))

@@ -9,12 +9,13 @@ from markupsafe import Markup
 
 from outlookgen.packs import Pack, environment
 from outlookgen.render.context import Document
+from outlookgen.render.markdown import outline
 from outlookgen.render.markdown.mermaid import gantt
 from outlookgen.render.markdown.text import escape_text, md_block, md_cell, md_inline
 from outlookgen.spec.scalars import as_text
 
 
-def _finalize(value: Any) -> Any:
+def finalize(value: Any) -> Any:
     # Every {{ expression }} passes through here: anything not already produced
     # by a Markdown filter (Markup) is spec or label text and gets escaped, so a
     # template author cannot forget it. None prints as nothing.
@@ -90,10 +91,15 @@ def markdown(doc: Document) -> str:
                 date_axis=labels["format"]["mermaid_axis"],
                 as_of=doc.as_of,
                 as_of_label=f"{labels['status_view']['today']} {doc.context['status']['as_of_text']}",
+                baseline_label=labels["baseline"]["planned"],
+                with_note=labels["format"]["with_note"],
             )
         ),
+        # Where the contents go, and which "##" headings are steps whose "###" sections are numbered.
+        "md": {"toc": Markup(outline.TOC_MARKER), "numbered": Markup(outline.NUMBERED_MARKER)},
     }
-    return _tidy(environment.render(_environment(doc.pack), "outlook.md.j2", context, doc.pack))
+    text = environment.render(_environment(doc.pack), "outlook.md.j2", context, doc.pack)
+    return tidy(outline.apply(text, md_inline(labels["html"]["contents"])))
 
 
 def render(doc: Document) -> bytes:
@@ -102,17 +108,17 @@ def render(doc: Document) -> bytes:
 
 def changes_report(context: dict[str, Any], pack: Pack, labels: dict[str, Any]) -> str:
     """The change report (``outlookgen diff -f md``) from the pack's ``md/changes.md.j2``."""
-    return _tidy(environment.render(_environment(pack), "changes.md.j2", {"changes": context, "L": labels}, pack))
+    return tidy(environment.render(_environment(pack), "changes.md.j2", {"changes": context, "L": labels}, pack))
 
 
 def _environment(pack: Pack):
-    return environment.make_environment(pack, "md", filters=FILTERS, finalize=_finalize)
+    return environment.make_environment(pack, "md", filters=FILTERS, finalize=finalize)
 
 
 _EMPTY_CELL = re.compile(r"(?<!\\)\|\s{2,}\|")
 
 
-def _tidy(text: str) -> str:
+def tidy(text: str) -> str:
     """Blank lines around headings, no runs of blank lines, one final newline.
 
     Templates are easier to read when they need not count blank lines; the

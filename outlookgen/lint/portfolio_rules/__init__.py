@@ -1,0 +1,1 @@
+"""Rules that judge several specs together (``outlookgen lint --portfolio``), one per module."""

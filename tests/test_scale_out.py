@@ -1,0 +1,498 @@
+"""Builds that scale out on CI: shards, the relocatable cache, --affected-since, --touched, reports, merge, layout.
+
+Every git case runs in a real repository made in a temporary folder, with
+the real git, and the command line in-process (the ``cli`` fixture) or in a
+child process where the working folder matters.
+"""
+
+from __future__ import annotations
+
+import glob
+import hashlib
+import json
+import random
+import re
+import shlex
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import ROOT
+
+from outlookgen.project.shards import Shard, assign, estimate_tasks, pick
+
+MINIMAL = ROOT / "tests" / "specs" / "valid" / "minimal.yaml"
+GIT = shutil.which("git")
+needs_git = pytest.mark.skipif(GIT is None, reason="git is not installed")
+
+
+def git(repo: Path, *args: str) -> str:
+    done = subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false", *args],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return done.stdout
+
+
+def spec_text(title: str, *, include: str | None = None, tasks: int = 2) -> str:
+    text = MINIMAL.read_text(encoding="utf-8").replace("Minimal outlook", title, 1)
+    if include:
+        text = text.replace("outlook: 1\n", f"outlook: 1\ninclude: [{include}]\n", 1)
+    extra = "".join(
+        f"        - {{id: X{i}, name: Extra {i}, owner: PM, start: 1, duration: 1, objectives: [O1]}}\n"
+        for i in range(tasks - 2)
+    )
+    return text.replace("      milestones:\n", extra + "      milestones:\n", 1)
+
+
+@pytest.fixture
+def repo(tmp_path):
+    """A git repository holding a project of nine specs: three include a shared fragment,
+    two pairs share a file name in different folders; outputs in out/ (tree layout)."""
+    root = tmp_path / "repo"
+    (root / "shared").mkdir(parents=True)
+    (root / "shared" / "extra.yaml").write_text("x-shared: 1\n", encoding="utf-8")
+    (root / "outlookgen.yaml").write_text(
+        'specs: ["projects/**/*.yaml"]\noutput: out\nformats: [md]\noutputs: {layout: tree}\n', encoding="utf-8"
+    )
+    names = [
+        "projects/erp/plan.yaml",
+        "projects/crm/plan.yaml",
+        "projects/bi/plan.yaml",
+        "projects/erp/risks-review.yaml",
+        "projects/mes/outlook.yaml",
+        "projects/hr/outlook.yaml",
+        "projects/wms/plan-a.yaml",
+        "projects/wms/plan-b.yaml",
+        "projects/tms/plan.yaml",
+    ]
+    for i, name in enumerate(names):
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        include = "../../shared/extra.yaml" if i in (0, 4, 7) else None
+        path.write_text(spec_text(f"Project {i}", include=include, tasks=2 + i * 3), encoding="utf-8")
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "first")
+    return root
+
+
+def report_of(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def built_names(report: dict) -> set[str]:
+    return {r["spec"] for r in report["specs"] if r["state"] == "built"}
+
+
+# --------------------------------------------------------------------------- shards
+
+
+@pytest.mark.parametrize("by", ["name", "tasks"])
+def test_shards_cover_every_spec_exactly_once_for_many_n(by):
+    rng = random.Random(17)
+    names = [f"portfolio/{rng.choice('abcdefgh')}/{i:04d}/plan.yaml" for i in range(700)]
+    weights = {n: rng.randint(10, 200) for n in names}
+    for count in (1, 2, 3, 4, 5, 7, 8, 13, 16, 31, 64, 700, 701):
+        split = assign(names, count, by, weights.get)
+        assert set(split) == set(names)
+        assert all(0 <= shard < count for shard in split.values())
+        shards = [{n for n, s in split.items() if s == k} for k in range(count)]
+        assert sum(len(s) for s in shards) == len(names)  # disjoint: no spec in two shards
+        assert set().union(*shards) == set(names)  # covering: every spec in one
+        # Every job computes the same split whatever order it finds the specs in.
+        shuffled = names[:]
+        rng.shuffle(shuffled)
+        assert assign(shuffled, count, by, weights.get) == split
+
+
+def test_a_new_spec_never_moves_another_one_by_name():
+    names = [f"specs/{i}.yaml" for i in range(300)]
+    before = assign(names, 4)
+    after = assign([*names, "specs/new.yaml"], 4)
+    assert {n: after[n] for n in names} == before
+
+
+def test_balancing_by_tasks_evens_out_the_work():
+    rng = random.Random(3)
+    names = [f"p{i}.yaml" for i in range(1000)]
+    weights = {n: rng.randint(10, 200) for n in names}
+    for count in (2, 4, 8):
+        split = assign(names, count, "tasks", weights.get)
+        loads = [sum(weights[n] for n in names if split[n] == k) for k in range(count)]
+        assert max(loads) - min(loads) <= 200, loads  # never more than one spec's worth apart
+
+
+def test_task_count_is_estimated_from_the_spec_text(tmp_path):
+    spec = tmp_path / "plan.yaml"
+    spec.write_text(spec_text("P", tasks=7), encoding="utf-8")
+    assert estimate_tasks(spec) == 7
+    assert estimate_tasks(tmp_path / "missing.yaml") == 1
+
+
+@pytest.mark.parametrize("text", ["0/4", "5/4", "1/0", "a/b", "2", "2/4/1", "-1/4"])
+def test_a_malformed_shard_is_a_usage_error(text, cli, tmp_path):
+    code, _, err = cli("build", MINIMAL, "--shard", text, "-o", tmp_path)
+    assert code == 2
+    assert "--shard" in err
+    with pytest.raises(ValueError):
+        Shard.parse(text)
+
+
+@needs_git
+@pytest.mark.parametrize("by", ["name", "tasks"])
+def test_shard_jobs_build_disjoint_sets_that_cover_the_project(repo, cli, by):
+    reports = []
+    for k in (1, 2, 3):
+        report = repo / f"build-{k}.json"
+        code, out, err = cli("build", "--shard", f"{k}/3", "--shard-by", by, "--report", report, cwd=repo)
+        assert code == 0, err
+        assert f"(shard {k}/3:" in out
+        reports.append(report)
+    shares = [built_names(report_of(r)) for r in reports]
+    every = {str(p.relative_to(repo)) for p in (repo / "projects").rglob("*.yaml")}
+    assert sum(len(s) for s in shares) == len(every) == 9
+    assert set().union(*shares) == every
+    # the tree layout keeps plan.yaml of erp, crm, bi and tms apart
+    written = {str(p.relative_to(repo / "out")) for p in (repo / "out").rglob("*.md")}
+    assert written == {name.replace(".yaml", ".md") for name in every}
+    # the same split as the shards module computes in-process
+    from outlookgen.project.names import relative_name
+
+    specs = sorted((repo / "projects").rglob("*.yaml"))
+    names = {s: relative_name(s, repo) for s in specs}
+    assert {names[s] for s in pick(specs, names, Shard(2, 3, by))} == shares[1]
+
+    merged = repo / "build.json"
+    code, out, err = cli("merge", *reports, "-o", merged, "--summary", repo / "summary.md", cwd=repo)
+    assert code == 0, err
+    assert "9 spec(s) from 3 report(s): built 9" in out
+    assert len(report_of(merged)["specs"]) == 9
+    assert "| 9 | 9 | 0 | 0 | 0 |" in (repo / "summary.md").read_text(encoding="utf-8")
+
+
+@needs_git
+def test_merge_refuses_a_missing_or_doubled_shard(repo, cli):
+    for k in (1, 2):
+        assert cli("build", "--shard", f"{k}/3", "--report", repo / f"r{k}.json", "-q", cwd=repo)[0] == 0
+    code, _, err = cli("merge", repo / "r1.json", repo / "r2.json", cwd=repo)
+    assert code == 1
+    assert "shard(s) 3/3 missing from the merge" in err
+    code, _, err = cli("merge", repo / "r1.json", repo / "r1.json", cwd=repo)
+    assert code == 1
+    assert "shards must not overlap" in err
+    (repo / "junk.json").write_text("[1, 2]", encoding="utf-8")
+    code, _, err = cli("merge", repo / "junk.json", cwd=repo)
+    assert code == 1
+    assert "junk.json:1:1: error: $: is not a build report" in err
+
+
+# --------------------------------------------------------------------------- the cache
+
+
+@needs_git
+def test_a_cache_restored_in_another_checkout_skips_everything(repo, tmp_path, cli, monkeypatch):
+    cache = tmp_path / "ci-cache"
+    monkeypatch.setenv("OUTLOOKGEN_CACHE_DIR", str(cache))
+    assert cli("build", "-q", cwd=repo)[0] == 0
+    # CI: another runner checks out the same commit (outputs committed) in another folder,
+    # restores the cache folder from actions/cache, and checks.
+    other = tmp_path / "elsewhere" / "checkout"
+    shutil.copytree(repo, other)
+    restored = tmp_path / "restored-cache"
+    shutil.copytree(cache, restored)
+    monkeypatch.setenv("OUTLOOKGEN_CACHE_DIR", str(restored))
+    code, _out, err = cli("build", "--check", "--report", other / "check.json", cwd=other)
+    assert code == 0, err
+    report = report_of(other / "check.json")
+    assert {r["state"] for r in report["specs"]} == {"skipped"}  # nothing rendered
+    assert {o["state"] for r in report["specs"] for o in r["outputs"]} == {"current"}
+    # and a hand-edited output is still caught, without rendering the others
+    target = other / "out" / "projects" / "crm" / "plan.md"
+    target.write_text("edited\n", encoding="utf-8")
+    code, _, err = cli("build", "--check", "--report", other / "check2.json", cwd=other)
+    assert code == 1
+    assert f"{target} is out of date; run outlookgen build" in err
+    assert built_names(report_of(other / "check2.json")) == {"projects/crm/plan.yaml"}
+
+
+@needs_git
+def test_the_cache_records_digests_not_paths(repo, cli, monkeypatch, tmp_path):
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("OUTLOOKGEN_CACHE_DIR", str(cache))
+    assert cli("build", "-q", cwd=repo)[0] == 0
+    records = sorted(p for p in (cache / "specs").glob("*/*.json") if not p.name.endswith(".learnt.json"))
+    learnt = sorted((cache / "specs").glob("*/*.learnt.json"))  # facts and findings, in files of their own
+    assert len(records) == len(learnt) == 9
+    for record in [*records, *learnt]:
+        assert str(tmp_path) not in record.read_text(encoding="utf-8")
+    for record in records:
+        text = record.read_text(encoding="utf-8")
+        assert str(tmp_path) not in text  # nothing that ties it to this checkout
+        data = json.loads(text)
+        assert data["spec"].startswith("projects/")
+        [outputs] = data["builds"].values()
+        target = repo / "out" / data["spec"].replace(".yaml", ".md")
+        assert outputs == {"md": hashlib.sha256(target.read_bytes()).hexdigest()}
+
+
+# --------------------------------------------------------------------------- affected since a ref
+
+
+@needs_git
+def test_affected_since_builds_the_specs_a_shared_fragment_reaches(repo, cli):
+    assert cli("build", "-q", cwd=repo)[0] == 0
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "outputs")
+    git(repo, "checkout", "-q", "-b", "change")
+    (repo / "shared" / "extra.yaml").write_text("x-shared: 2\n", encoding="utf-8")
+    git(repo, "commit", "-q", "-am", "edit the fragment")
+    code, out, err = cli("build", "--affected-since", "main", "--report", repo / "r.json", cwd=repo)
+    assert code == 0, err
+    report = report_of(repo / "r.json")
+    expected = {"projects/erp/plan.yaml", "projects/mes/outlook.yaml", "projects/wms/plan-b.yaml"}
+    assert {r["spec"] for r in report["specs"]} == expected
+    assert "(affected by the change: 3 of 9 specs)" in out
+    # a spec edited in the working tree, not committed, counts too
+    spec = repo / "projects" / "hr" / "outlook.yaml"
+    spec.write_text(spec.read_text(encoding="utf-8").replace("Project 5", "Project five"), encoding="utf-8")
+    code, _, err = cli("build", "--affected-since", "main", "--report", repo / "r2.json", cwd=repo)
+    assert code == 0, err
+    assert {r["spec"] for r in report_of(repo / "r2.json")["specs"]} == expected | {"projects/hr/outlook.yaml"}
+
+
+@needs_git
+def test_a_changed_configuration_or_pack_affects_every_spec(repo, cli):
+    pack = repo / "packs" / "firm"
+    (pack / "md").mkdir(parents=True)
+    (pack / "pack.yaml").write_text("name: firm\nextends: default\n", encoding="utf-8")
+    config = repo / "outlookgen.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "template: packs/firm\n", encoding="utf-8")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "pack")
+    (pack / "md" / "outlook.md.j2").write_text('{% extends "default:outlook.md.j2" %}\n', encoding="utf-8")
+    code, _out, err = cli("build", "--affected-since", "HEAD", "-q", "--report", repo / "r.json", cwd=repo)
+    assert code == 0, err
+    assert len(report_of(repo / "r.json")["specs"]) == 9
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "template")
+    code, _, err = cli("build", "--affected-since", "HEAD", "--report", repo / "r2.json", cwd=repo)
+    assert code == 0, err
+    assert report_of(repo / "r2.json")["specs"] == []
+
+
+@needs_git
+def test_affected_since_names_what_is_wrong_with_the_ref(repo, cli, tmp_path):
+    code, _, err = cli("build", "--affected-since", "no-such-branch", cwd=repo)
+    assert code == 1
+    assert "'no-such-branch' names no commit in this repository" in err
+    code, _, err = cli("build", "--affected-since", "--help", cwd=repo)  # never passed to git as an option
+    assert code != 0
+    outside = tmp_path / "not-a-repo"
+    outside.mkdir()
+    shutil.copy(MINIMAL, outside / "plan.yaml")
+    code, _, err = cli("build", outside / "plan.yaml", "--affected-since", "HEAD", "-o", outside / "out", cwd=outside)
+    assert code == 1
+    assert "--affected-since needs a git repository" in err
+
+
+@needs_git
+def test_touched_files_build_only_the_specs_they_reach(repo, cli):
+    code, _out, err = cli("build", "--touched", "shared/extra.yaml", "README.md", "--report", repo / "r.json", cwd=repo)
+    assert code == 0, err
+    assert {r["spec"] for r in report_of(repo / "r.json")["specs"]} == {
+        "projects/erp/plan.yaml",
+        "projects/mes/outlook.yaml",
+        "projects/wms/plan-b.yaml",
+    }
+    # --check of a touched spec whose document was never built: that one is named, no other
+    code, _, err = cli(
+        "build", "--check", "--touched", "projects/tms/plan.yaml", "--report", repo / "r2.json", cwd=repo
+    )
+    assert code == 1
+    assert err.splitlines() == [
+        f"projects/tms/plan.yaml:1:1: error: $: {repo / 'out/projects/tms/plan.md'} is missing; run outlookgen build"
+    ]
+    assert [r["spec"] for r in report_of(repo / "r2.json")["specs"]] == ["projects/tms/plan.yaml"]
+    code, _, err = cli("build", "--check", "--touched", "projects/erp/plan.yaml", cwd=repo)
+    assert code == 0, err
+
+
+def test_the_pre_commit_check_hook_passes_file_names():
+    hooks = {h["id"]: h for h in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))}
+    check = hooks["outlookgen-check"]
+    assert check["pass_filenames"] is True
+    assert "--touched" in check["entry"].split()
+
+
+# --------------------------------------------------------------------------- reports
+
+
+@needs_git
+def test_a_report_has_one_record_per_spec(repo, cli):
+    code, _, err = cli("build", "--report", repo / "r.json", "-q", cwd=repo)
+    assert code == 0, err
+    report = report_of(repo / "r.json")
+    assert report["project_specs"] == 9 and report["shard"] is None
+    record = next(r for r in report["specs"] if r["spec"] == "projects/erp/plan.yaml")
+    assert record["state"] == "built" and record["seconds"] > 0
+    assert len(record["inputs"]) == 64 and record["dependencies"] == ["shared/extra.yaml"]
+    [output] = record["outputs"]
+    assert output["path"] == "out/projects/erp/plan.md" and output["state"] == "written"
+    assert output["digest"] == hashlib.sha256((repo / output["path"]).read_bytes()).hexdigest()
+    assert {f["code"] for f in record["findings"]} >= {"OG401"}  # the lint findings, with the project's settings
+    assert all(f["file"] == "projects/erp/plan.yaml" for f in record["findings"])
+    assert record["facts"]["title"] == "Project 0" and record["tasks"] == 2
+    # a second build skips every spec and still reports what it knows of each
+    assert cli("build", "--report", repo / "r2.json", "-q", cwd=repo)[0] == 0
+    again = next(r for r in report_of(repo / "r2.json")["specs"] if r["spec"] == "projects/erp/plan.yaml")
+    assert again["state"] == "skipped" and again["inputs"] == record["inputs"]
+    assert again["findings"] == record["findings"] and again["facts"] == record["facts"]
+
+
+def test_a_failed_build_still_writes_its_report(tmp_path, cli):
+    good = tmp_path / "good.yaml"
+    shutil.copy(MINIMAL, good)
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(MINIMAL.read_text(encoding="utf-8").replace("owner: PM\n", "owner: PMO\n", 1), encoding="utf-8")
+    code, _, err = cli("build", good, bad, "-o", tmp_path / "out", "--report", tmp_path / "r.json", cwd=tmp_path)
+    assert code == 1
+    assert "unknown role 'PMO'" in err
+    records = {r["spec"]: r for r in report_of(tmp_path / "r.json")["specs"]}
+    assert records["bad.yaml"]["state"] == "failed"
+    assert "unknown role 'PMO'" in records["bad.yaml"]["problems"][0]["message"]
+    assert records["good.yaml"]["state"] == "built"
+    assert not (tmp_path / "out").exists()  # all or nothing, as ever
+
+
+# --------------------------------------------------------------------------- same file name, different folders
+
+
+def test_two_specs_of_one_name_need_the_tree_layout(tmp_path, cli):
+    for folder in ("erp", "crm"):
+        (tmp_path / "specs" / folder).mkdir(parents=True)
+        shutil.copy(MINIMAL, tmp_path / "specs" / folder / "plan.yaml")
+    (tmp_path / "outlookgen.yaml").write_text("output: out\nformats: [md]\n", encoding="utf-8")
+    code, _, err = cli("build", cwd=tmp_path)
+    assert code == 1
+    assert "set outputs: {layout: tree} in outlookgen.yaml (or build with --layout tree)" in err
+    assert not (tmp_path / "out").exists()
+    code, _, err = cli("build", "--layout", "tree", "-q", cwd=tmp_path)
+    assert code == 0, err
+    assert sorted(p.relative_to(tmp_path / "out").as_posix() for p in (tmp_path / "out").rglob("*.md")) == [
+        "specs/crm/plan.md",
+        "specs/erp/plan.md",
+    ]
+    (tmp_path / "outlookgen.yaml").write_text(
+        "output: out2\nformats: [md]\noutputs: {layout: tree}\n", encoding="utf-8"
+    )
+    code, _, err = cli("build", "-q", cwd=tmp_path)
+    assert code == 0, err
+    assert (tmp_path / "out2" / "specs" / "erp" / "plan.md").is_file()
+
+
+def test_the_tree_layout_refuses_a_spec_outside_the_project(tmp_path, cli):
+    project = tmp_path / "project"
+    project.mkdir()
+    shutil.copy(MINIMAL, tmp_path / "outside.yaml")
+    code, _, err = cli("build", tmp_path / "outside.yaml", "-o", "out", "--layout", "tree", cwd=project)
+    assert code == 1
+    assert "outside.yaml:1:1: error: $: is outside" in err
+
+
+def test_a_layout_typo_in_the_config_is_located(tmp_path, cli):
+    shutil.copy(MINIMAL, tmp_path / "plan.yaml")
+    (tmp_path / "outlookgen.yaml").write_text("outputs: {layout: nested}\n", encoding="utf-8")
+    code, _, err = cli("build", cwd=tmp_path)
+    assert code == 1
+    assert err.endswith("outlookgen.yaml:1:19: error: outputs.layout: 'nested' is not one of flat, tree\n")
+
+
+@needs_git
+def test_shards_of_an_affected_since_build_merge(repo, cli):
+    # Found by this test: merge compared the shards' specs with the whole project's
+    # and refused every --affected-since matrix.
+    git(repo, "checkout", "-q", "-b", "change")
+    (repo / "shared" / "extra.yaml").write_text("x-shared: 2\n", encoding="utf-8")
+    git(repo, "commit", "-q", "-am", "edit the fragment")
+    reports = []
+    for k in (1, 2):
+        report = repo / f"affected-{k}.json"
+        code, _, err = cli("build", "--shard", f"{k}/2", "--affected-since", "main", "--report", report, cwd=repo)
+        assert code == 0, err
+        reports.append(report)
+    code, _, err = cli("merge", *reports, "-o", repo / "merged.json", cwd=repo)
+    assert code == 0, err
+    assert {r["spec"] for r in report_of(repo / "merged.json")["specs"]} == {
+        "projects/erp/plan.yaml",
+        "projects/mes/outlook.yaml",
+        "projects/wms/plan-b.yaml",
+    }
+
+
+# --------------------------------------------------------------------------- the documented CI workflow
+
+
+def _documented_workflow(name: str) -> dict:
+    text = (ROOT / "docs" / "docs-as-code.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```yaml\n(.*?)```", text, re.S)
+    [block] = [b for b in blocks if b.startswith(f"# .github/workflows/{name}\n")]
+    return yaml.safe_load(block)
+
+
+def _outlookgen_lines(job: dict, **values: str) -> list[list[str]]:
+    """The job's ``outlookgen ...`` command lines, with ``${{ matrix.x }}`` and $VARIABLES filled in."""
+    lines = []
+    for step in job["steps"]:
+        for line in str(step.get("run", "")).splitlines():
+            if not line.startswith("outlookgen "):
+                continue
+            line = re.sub(r"\$\{\{\s*matrix\.(\w+)\s*\}\}", lambda m: values[m.group(1)], line)
+            line = re.sub(r"\$(\w+)", lambda m: values[m.group(1)], line)
+            lines.append(shlex.split(line)[1:])
+    return lines
+
+
+@needs_git
+def test_the_documented_github_actions_matrix_builds_merges_and_publishes(repo, tmp_path, cli, monkeypatch):
+    workflow = _documented_workflow("outlooks-matrix.yml")
+    build_job, publish_job = workflow["jobs"]["build"], workflow["jobs"]["publish"]
+    shards = build_job["strategy"]["matrix"]["shard"]
+    assert shards == [1, 2, 3, 4] and publish_job["needs"] == "build"
+    [cache_step] = [s for s in build_job["steps"] if str(s.get("uses", "")).startswith("actions/cache@")]
+    assert cache_step["with"]["path"] == workflow["env"]["OUTLOOKGEN_CACHE_DIR"]
+    (repo / "outlookgen.yaml").write_text(
+        'specs: ["projects/**/*.yaml"]\noutput: build/outlooks\nformats: [md, html]\noutputs: {layout: tree}\n',
+        encoding="utf-8",
+    )
+    git(repo, "commit", "-q", "-am", "the documented layout")
+    artifacts = tmp_path / "artifacts"  # what upload-artifact keeps of every job, merged
+    for shard in shards:
+        runner = tmp_path / f"runner-{shard}"  # a fresh runner: its own checkout and cache
+        shutil.copytree(repo, runner)
+        monkeypatch.setenv("OUTLOOKGEN_CACHE_DIR", str(tmp_path / f"cache-{shard}"))
+        for args in _outlookgen_lines(build_job, shard=str(shard)):
+            code, _, err = cli(*args, cwd=runner)
+            assert code == 0, (args, err)
+        shutil.copytree(runner / "build", artifacts / "build", dirs_exist_ok=True)
+        shutil.copy(runner / f"build-{shard}.json", artifacts)
+    publish = tmp_path / "publish"
+    shutil.copytree(repo, publish)
+    shutil.copytree(artifacts, publish, dirs_exist_ok=True)
+    monkeypatch.setenv("OUTLOOKGEN_CACHE_DIR", str(tmp_path / "publish-cache"))  # nothing cached here
+    summary = tmp_path / "step-summary.md"
+    for args in _outlookgen_lines(publish_job, GITHUB_STEP_SUMMARY=str(summary)):
+        args = [a for arg in args for a in (sorted(glob.glob(arg, root_dir=publish)) if "*" in arg else [arg])]
+        code, _, err = cli(*args, cwd=publish)
+        assert code == 0, (args, err)
+    assert "| 9 | 9 | 0 | 0 | 0 |" in summary.read_text(encoding="utf-8")
+    site = publish / "build" / "outlooks"
+    every = {str(p.relative_to(repo).with_suffix("")) for p in (repo / "projects").rglob("*.yaml")}
+    assert {str(p.relative_to(site).with_suffix("")) for p in site.rglob("*.html")} == every | {"portfolio"}
+    page = (site / "portfolio.html").read_text(encoding="utf-8")
+    assert all(f"Project {i}" in page for i in range(9))  # every shard's projects, from the merged report
