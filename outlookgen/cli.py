@@ -5,6 +5,8 @@ Exit codes: 0 done, 1 the input is wrong, 2 the command line is wrong.
 
 from __future__ import annotations
 
+import gc
+
 import click
 
 from outlookgen import __version__
@@ -29,6 +31,13 @@ from outlookgen.commands.watch import watch
 @click.pass_context
 def main(ctx: click.Context) -> None:
     """Turn an implementation-outlook spec (YAML) into Markdown, HTML and Word documents."""
+    # A command allocates hundreds of thousands of small objects that live until it ends (the
+    # parsed spec, the model, template and XML pieces) and makes few reference cycles; at Python's
+    # default thresholds the cycle collector walks them over and over (2,000 tasks: about 300
+    # collections, 6-15% of the CPU; 20,000 tasks: 37 s of CPU instead of 27 s, the same peak
+    # memory). Reference counting still frees at once all that is not in a cycle; forked workers
+    # inherit the setting. Set when a command runs, not on import: a library user's process keeps its own.
+    gc.set_threshold(20_000, 50, 100)
     if ctx.invoked_subcommand is None:
         # No command is a command-line mistake (exit 2) on every click version;
         # click before 8.2 would show the help and exit 0.

@@ -81,7 +81,7 @@ def test_headings_lists_and_table_headers_are_in_the_structure_tree(pdfs, name):
 def test_every_figure_has_alternative_text(pdfs, name):
     # The Gantt chart's <title> is its Figure's /Alt; budget bars and legend swatches are CSS boxes, so
     # drawn but left out of the tree (a Figure without /Alt is what PDF/UA checkers fail first).
-    # WeasyPrint 63 (the lowest setup.cfg allows) tags an SVG as NonStruct, so no Figure at all; 70 tags it.
+    # WeasyPrint before 70 (65.1 is the lowest setup.cfg allows) tags an SVG as NonStruct, so no Figure at all.
     import weasyprint
 
     objects = _pdf_objects(pdfs[name])

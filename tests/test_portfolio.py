@@ -172,6 +172,18 @@ def test_every_format_shows_the_portfolio(project, cli):
     assert "◆" in word  # go-lives in the timeline table
 
 
+def test_the_word_footer_has_no_separator_left_without_its_values(project, cli):
+    """The default footer is "{organization} · {version}": a portfolio has neither, so no lone "·"."""
+    import zipfile
+
+    assert cli("portfolio", "-q", "-f", "docx", cwd=project)[0] == 0
+    with zipfile.ZipFile(project / "out" / "portfolio.docx") as archive:
+        footers = [archive.read(n).decode() for n in archive.namelist() if n.startswith("word/footer")]
+    assert footers
+    texts = [t for f in footers for t in re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", f)]
+    assert not [t for t in texts if t.strip() in ("·", "-", "–", "|")], texts  # " / " between page fields stays
+
+
 def test_the_document_is_deterministic(project, cli):
     assert cli("portfolio", "-q", cwd=project)[0] == 0
     first = {p.name: p.read_bytes() for p in (project / "out").iterdir()}

@@ -53,6 +53,26 @@ def test_config_errors_are_located(project, cli):
     ]
 
 
+@pytest.mark.parametrize(
+    ("command", "config", "where"),
+    [
+        ("build", "specs: [specs]\n", "1:8: error: specs:"),
+        ("portfolio", "specs: [specs]\n", "1:8: error: specs:"),
+        ("portfolio", "portfolio:\n  specs: [plans]\n", "2:10: error: portfolio.specs:"),
+    ],
+    ids=["build", "portfolio", "portfolio-section"],
+)
+def test_globs_that_match_no_spec_are_said_at_the_setting(tmp_path, cli, command, config, where):
+    """A folder name where a glob belongs is a common slip: say so there, not "no outlookgen.yaml found"."""
+    (tmp_path / "specs").mkdir()
+    shutil.copy(MINIMAL, tmp_path / "specs" / "plan.yaml")
+    (tmp_path / "outlookgen.yaml").write_text(config, encoding="utf-8")
+    code, _, err = cli(command, cwd=tmp_path)
+    assert code == 1
+    assert err.startswith(f"{tmp_path / 'outlookgen.yaml'}:{where} these globs match no file"), err
+    assert "no outlookgen.yaml" not in err
+
+
 def test_pyproject_table_is_a_project_config(tmp_path, cli):
     (tmp_path / "specs").mkdir()
     shutil.copy(MINIMAL, tmp_path / "specs" / "plan.yaml")

@@ -76,7 +76,8 @@ def _block(el, out: list[str], names, targets, indent: str) -> None:
             jc = ppr.find(W + "jc")
             if jc is not None:
                 extras.append(f"align={jc.get(W + 'val')}")
-        marks = [b.get(W + "name") for b in el.iter(W + "bookmarkStart")]
+        # og_ bookmarks trace spec text for review (render/docx/trace.py); invisible, tested on their own.
+        marks = [b.get(W + "name") for b in el.iter(W + "bookmarkStart") if not b.get(W + "name").startswith("og_")]
         extra = (" " + " ".join(extras)) if extras else ""
         bookmark = f" #{','.join(marks)}" if marks else ""
         out.append(f"{indent}[{style}{extra}]{bookmark} {_runs(el, targets)}".rstrip())

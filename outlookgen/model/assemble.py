@@ -56,6 +56,7 @@ from outlookgen.model.outlook import (
 )
 from outlookgen.model.targets import parse_number, parse_target
 from outlookgen.model.timeline import Timeline
+from outlookgen.model.trace import traced
 from outlookgen.spec.review_time import parse_review_time
 from outlookgen.spec.scalars import as_text
 from outlookgen.spec.timing import Amount, dependency_entries, parse_amount
@@ -76,7 +77,8 @@ def build_outlook(data: Mapping[str, Any], *, baseline: Baseline | None = None) 
     path) when a valid spec's plan cannot be made: its calendar preset is not
     installed or not known, or its calendar has no working day.
     """
-    return _Builder(data, baseline).build()
+    # Every spec text keeps its JSON pointer (model/trace.py): the Word output bookmarks it for review.
+    return _Builder(traced(data), baseline).build()
 
 
 def risk_score(likelihood: str | None, impact: str | None) -> int | None:

@@ -27,6 +27,7 @@ from typing import Any
 from outlookgen.errors import Diagnostic, SpecError, format_path
 from outlookgen.model.baseline import DEFAULT_TOLERANCE, Baseline, baseline_from_data, baseline_from_outlook
 from outlookgen.model.baseline import problems as baseline_problems
+from outlookgen.model.trace import SpecText
 from outlookgen.spec.loader import Limits, LoadedSpec, load_spec, load_text
 from outlookgen.spec.project_folder import project_root
 
@@ -238,6 +239,8 @@ def write_baseline(spec: Path, output: Path | None = None) -> tuple[Path, int, i
         def ignore_aliases(self, data: Any) -> bool:  # a date shared by a task and a milestone is written twice
             return True
 
+    # The outlook's texts carry their spec pointer (model/trace.py); in YAML they are plain strings.
+    _Dumper.add_representer(SpecText, yaml.SafeDumper.represent_str)
     body = yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, default_flow_style=None, width=120)
     writer.commit({target: (header + body).encode("utf-8")})
     return target, len(data["tasks"]), len(data["milestones"])

@@ -70,6 +70,8 @@ def with_project(specs: Sequence[str | Path], options: BuildOptions) -> tuple[li
             raise NoProject("no SPEC given and no outlookgen.yaml (or [tool.outlookgen]) found here or above")
         return list(specs), options
     chosen = list(specs) or project.spec_files()
+    if not chosen:
+        raise project.no_specs_error()
     return chosen, replace(
         options,
         formats=options.formats or project.formats,

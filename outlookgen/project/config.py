@@ -44,6 +44,16 @@ class ProjectConfig:
             return (1, 1)
         return self._locate(path, key=key)[1:]
 
+    def no_specs_error(self, path: tuple = ("specs",)) -> OutlookgenError:
+        """The globs at ``path`` named no spec: said at the setting, not as "no outlookgen.yaml found"."""
+        return OutlookgenError(
+            diagnostics=[
+                self.diagnostic(
+                    path, "these globs match no file; a glob names files, e.g. specs/*.yaml or specs/**/*.yaml"
+                )
+            ]
+        )
+
     def diagnostic(self, path: tuple, message: str) -> Diagnostic:
         """A located problem with a setting."""
         line, column = self.locate(path)

@@ -127,6 +127,7 @@ def build_spec(spec: Path, formats: Sequence[str], options: BuildOptions, *, spa
             lint=_checklist(loaded.spec, outlook, locale) if options.lint_appendix else None,
             as_of=options.as_of,
             previous=previous,
+            source=spec_source(spec),
         )
         document = prepare(outlook, pack, locale, extras)
         outputs = render_formats(document, formats, spare_cpu=spare_cpu)
@@ -158,6 +159,14 @@ def build_spec(spec: Path, formats: Sequence[str], options: BuildOptions, *, spa
         seconds=time.perf_counter() - started,
         warnings=(*as_of_warnings(loaded, options.as_of), *calendar_warnings(loaded)),
     )
+
+
+def spec_source(spec: Path) -> tuple[str, str] | None:
+    """The spec's file name and the SHA-256 of its bytes: what a reviewed Word file says it came from."""
+    from outlookgen.project.cache import digest_file
+
+    digest = digest_file(spec)
+    return None if digest is None else (spec.name, digest)
 
 
 def as_of_warnings(loaded: LoadedOutlook, as_of: date | None) -> tuple[Diagnostic, ...]:

@@ -66,6 +66,8 @@ def make_portfolio(options: PortfolioOptions, progress: Callable[[int, int], Non
     section = dict(project.portfolio) if project else {}
     base = resolve_base(project.root if project else None)
     specs = list(options.specs) or _configured_specs(project, section)
+    if not specs and project is not None:
+        raise project.no_specs_error(("portfolio", "specs") if section.get("specs") else ("specs",))
     if not specs:
         from outlookgen.project.build import NoProject
 

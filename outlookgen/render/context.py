@@ -43,6 +43,7 @@ class Extras:
     lint: Mapping[str, Any] | None = None  # the plan quality checklist (--lint-appendix)
     as_of: date | None = None  # the day the status view is for (--as-of; default meta.date)
     previous: Outlook | None = None  # the version to report changes since (--changes-since)
+    source: tuple[str, str] | None = None  # the spec's file name and SHA-256, for a reviewed file to name
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,7 @@ class Document:
     labels: Mapping[str, Any]
     context: Mapping[str, Any]
     as_of: date
+    source: tuple[str, str] | None = None  # Extras.source: which spec, which version (Word's custom properties)
 
 
 def prepare(outlook: Outlook, pack: Pack, locale: str, extras: Extras | None = None) -> Document:
@@ -75,6 +77,7 @@ def prepare(outlook: Outlook, pack: Pack, locale: str, extras: Extras | None = N
         labels=labels,
         context=context,
         as_of=as_of_day(outlook, extras.as_of),
+        source=extras.source,
     )
 
 

@@ -144,7 +144,7 @@ def write_document(root, doc: Document) -> bytes:
     import docx
 
     from outlookgen.packs.brand import load_brand
-    from outlookgen.render.docx import derived, package, styles
+    from outlookgen.render.docx import derived, package, styles, trace
     from outlookgen.render.docx.layout import Layout
     from outlookgen.render.docx.writer import Writer, page_geometry
 
@@ -177,7 +177,12 @@ def write_document(root, doc: Document) -> bytes:
         _logo_bytes(brand.logo),
         layout=layout,
     )
+    source = getattr(doc, "source", None)  # which spec the text came from; a portfolio has none
+    if source is None:
+        trace.drop_pointers(root)
     writer.write(root)
+    if source is not None:
+        trace.add_custom_properties(document, trace.custom_properties_xml(source, writer.bookmarks.names))
     when = timestamp(doc.outlook.meta.date)
     _core_properties(document, context["meta"], labels, locale, when)
     buffer = io.BytesIO()

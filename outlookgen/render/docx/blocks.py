@@ -19,6 +19,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from outlookgen.model.trace import pointer_of
 from outlookgen.render.markup import safe_url
 from outlookgen.spec.scalars import as_text
 
@@ -44,10 +45,16 @@ def _text(value: Any) -> str:
     return "" if value is None else str(as_text(value))
 
 
-def md(value: Any) -> Markup:
-    """Inline Markdown source: ``<md>…</md>``."""
+def _src(value: Any) -> str:
+    """`` src="/json/pointer"`` for a spec text as written (the writer bookmarks it), else nothing."""
+    pointer = pointer_of(value)
+    return f' src="{escape_attr(pointer)}"' if pointer is not None else ""
+
+
+def md(value: Any, src: str | None = None) -> Markup:
+    """Inline Markdown source: ``<md>…</md>`` (``<md src="…">`` for a spec text)."""
     text = _text(value)
-    return Markup(f"<md>{escape_text(text)}</md>") if text else Markup("")
+    return Markup(f"<md{_src(value) if src is None else src}>{escape_text(text)}</md>") if text else Markup("")
 
 
 def finalize(value: Any) -> Any:
@@ -62,18 +69,18 @@ def finalize(value: Any) -> Any:
 def block(value: Any) -> Markup:
     """Paragraphs and ``- `` bullet lists (a multi-line text field): ``<blocks>…</blocks>``."""
     text = _text(value)
-    return Markup(f"<blocks>{escape_text(text)}</blocks>") if text.strip() else Markup("")
+    return Markup(f"<blocks{_src(value)}>{escape_text(text)}</blocks>") if text.strip() else Markup("")
 
 
 def bullets(items: Any) -> Markup:
     """A list of texts as a bullet list; an item may itself hold several paragraphs."""
-    out = [f"<li><blocks>{escape_text(_text(item))}</blocks></li>" for item in items or ()]
+    out = [f"<li><blocks{_src(item)}>{escape_text(_text(item))}</blocks></li>" for item in items or ()]
     return Markup("<ul>" + "".join(out) + "</ul>") if out else Markup("")
 
 
 def heading(value: Any) -> Markup:
     """Heading text: one line, soft breaks in the source become spaces."""
-    return md(" ".join(_text(value).split()))
+    return md(" ".join(_text(value).split()), _src(value))
 
 
 def attr(value: Any) -> Markup:
@@ -90,7 +97,7 @@ def email(value: Any) -> Markup:
     url = safe_url(f"mailto:{address}") if _PLAIN_EMAIL.match(address) else None
     if url:
         return Markup(f'<link href="{escape_attr(url)}"><t>{escape_text(address)}</t></link>')
-    return md(address)
+    return md(address, _src(value))
 
 
 FILTERS = {

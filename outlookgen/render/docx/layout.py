@@ -110,7 +110,7 @@ class Layout:
                 continue
             for node in root.iter(W + "t"):
                 if node.text and "{" in node.text:
-                    node.text = _LEGACY.sub(lambda m: values[m.group(1)], node.text)
+                    node.text = _fill_legacy(node.text, values)
 
     def _value(self, part: str, placeholder: ph.Placeholder, context: dict[str, Any]) -> str:
         value: Any = context
@@ -228,6 +228,21 @@ def plain(value: Any) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     return clean(" ".join(plain_text(parse_inline(str(value))).split()))
+
+
+_SEPARATORS = " \u00b7|/\u2013\u2014-"  # what stands between two placeholders: "{organization} · {version}"
+
+
+def _fill_legacy(text: str, values: dict[str, str]) -> str:
+    """``text`` with its older placeholders filled; a separator left at an edge by an empty value goes too.
+
+    A portfolio (or a spec without a version) would otherwise show a lone
+    "·" in the footer of every page.
+    """
+    filled = _LEGACY.sub(lambda m: values[m.group(1)], text)
+    if any(not values[m.group(1)] for m in _LEGACY.finditer(text)):
+        return filled.strip(_SEPARATORS)
+    return filled
 
 
 def legacy_values(meta: dict[str, Any]) -> dict[str, str]:

@@ -18,6 +18,7 @@ from outlookgen.errors import TemplateError
 from outlookgen.render import markup as m
 from outlookgen.render.docx import ooxml as x
 from outlookgen.render.docx.styles import Palette, StyleMap, W, text_on
+from outlookgen.render.docx.trace import Bookmarks, mark_paragraphs
 
 BLOCK_TAGS = frozenset({"h", "p", "blocks", "ul", "table", "pagebreak", "toc", "landscape", "gantt", "logo", "bar"})
 INLINE_TAGS = frozenset({"md", "t", "b", "i", "code", "link", "br"})
@@ -153,6 +154,7 @@ class Writer:
     # -- entry point --------------------------------------------------------
     def write(self, root) -> None:
         self._prepass(root)
+        self.bookmarks = Bookmarks(len(self.toc) + 1)  # spec text's bookmarks (trace.py), after the contents'
         ctx = self._body_ctx(self.portrait_width)
         out: list[str] = []
         self._flow(root, ctx, out)
@@ -303,7 +305,10 @@ class Writer:
     def _inline(self, elem, fmt: Fmt, out: list[str], in_link=False) -> None:
         tag = elem.tag
         if tag == "md":
+            start, end = self.bookmarks.marks(elem.get("src"))
+            out.append(start)
             self._ast(m.parse_inline(elem.text or ""), fmt, out, in_link)
+            out.append(end)
         elif tag == "t":
             out.append(self._run(elem.text or "", fmt, in_link))
         elif tag == "br":
@@ -442,6 +447,7 @@ class Writer:
 
     def _block_blocks(self, elem, ctx: Ctx, out: list[str]) -> None:
         style = self.styles.id("paragraph", elem.get("style")) if elem.get("style") else None
+        begin = len(out)
         for blk in m.parse_block(elem.text or ""):
             if isinstance(blk, m.Paragraph):
                 runs: list[str] = []
@@ -454,6 +460,7 @@ class Writer:
                     self._ast(item, ctx.fmt or _PLAIN, runs)
                     self._para(ctx, out, "".join(runs), style=ctx.bullet)
                 _keep_list(out, first)
+        mark_paragraphs(out, begin, *self.bookmarks.marks(elem.get("src")))
 
     def _block_ul(self, elem, ctx: Ctx, out: list[str]) -> None:
         first = len(out)
