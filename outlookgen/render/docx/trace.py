@@ -22,6 +22,8 @@ from __future__ import annotations
 import hashlib
 from xml.sax.saxutils import escape
 
+from outlookgen.errors import printable
+
 __all__ = [
     "PREFIX",
     "Bookmarks",
@@ -83,7 +85,8 @@ class Bookmarks:
 
 def custom_properties_xml(source: tuple[str, str], names: dict[str, str]) -> bytes:
     """``docProps/custom.xml``: the spec's name and digest, then ``og_<hash>`` → pointer in document order."""
-    props = [(PROPERTY_SPEC, source[0]), (PROPERTY_DIGEST, source[1])]
+    # the file name is the user's (any bytes on POSIX): written as error lines show it, never unencodable
+    props = [(PROPERTY_SPEC, printable(source[0])), (PROPERTY_DIGEST, source[1])]
     props += [(name, pointer) for pointer, name in names.items()]
     body = "".join(
         f'<property fmtid="{_FMTID}" pid="{pid}" name="{escape(name, {chr(34): "&quot;"})}">'
