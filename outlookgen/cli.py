@@ -10,6 +10,7 @@ import gc
 import click
 
 from outlookgen import __version__
+from outlookgen.commands.absorb import absorb
 from outlookgen.commands.baseline import baseline
 from outlookgen.commands.build import build
 from outlookgen.commands.diff import diff
@@ -49,3 +50,4 @@ for command in (build, validate, lint, diff, ics, init, schema, templates, watch
     main.add_command(command)
 for command in (baseline, export, import_):  # plans that travel: baselines, MS Project and Excel
     main.add_command(command)
+main.add_command(absorb)  # a client's review in Word, back into the spec

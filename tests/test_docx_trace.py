@@ -9,7 +9,7 @@ import subprocess
 import zipfile
 
 import pytest
-from conftest import SAMPLE_FILES, require_tool
+from conftest import ROOT, SAMPLE_FILES, require_tool
 from lxml import etree
 
 from outlookgen.project.build import BuildOptions, build
@@ -70,6 +70,41 @@ def base(name: str) -> str:
     return "_".join(name.split("_")[:2])  # og_<hash>_2: the same pointer shown again
 
 
+def computed(value: str) -> tuple[str, ...] | None:
+    """The source pointers of a computed-text property value (``=/a /b``), None for a spec pointer."""
+    return tuple(value[1:].split(" ")) if value.startswith("=") else None
+
+
+def marked_rows(data: bytes) -> list[list[tuple[str, set[str]]]]:
+    """Each table row of the document: per cell, its text and the property values of the og_ marks in it."""
+    props = properties(data)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        doc = etree.fromstring(archive.read("word/document.xml"))
+    rows = []
+    for tr in doc.iter(W + "tr"):
+        cells = []
+        for tc in tr.iterchildren(W + "tc"):
+            text = "".join(t.text or "" for t in tc.iter(W + "t"))
+            marks = {props[base(b.get(W + "name"))] for b in tc.iter(W + "bookmarkStart")}
+            cells.append((text, marks))
+        rows.append(cells)
+    return rows
+
+
+def row_of(rows, pointer: str) -> list[tuple[str, set[str]]]:
+    """The one table row with a cell bookmarked as the spec text ``pointer``."""
+    found = [row for row in rows if any(pointer in marks for _, marks in row)]
+    assert len(found) == 1, (pointer, len(found))
+    return found[0]
+
+
+def labels(spec) -> dict:
+    import yaml
+
+    locale = "zh-CN" if "zh-CN" in spec.name else "en"
+    return yaml.safe_load((ROOT / "templates" / "default" / "labels" / f"{locale}.yaml").read_text("utf-8"))
+
+
 @pytest.mark.parametrize("spec", SAMPLE_FILES, ids=lambda p: p.name)
 def test_every_bookmark_covers_the_spec_text_its_pointer_names(built, spec):
     data = built[spec].read_bytes()
@@ -80,7 +115,8 @@ def test_every_bookmark_covers_the_spec_text_its_pointer_names(built, spec):
     for name, text in marks.items():
         pointer = props[base(name)]
         assert base(name) == pointer_name(pointer) or base(name).startswith(pointer_name(pointer))
-        assert squeeze(text) == squeeze(resolve(spec_data, pointer)), (name, pointer)
+        if computed(pointer) is None:  # computed text is worded by outlookgen: not the spec's words
+            assert squeeze(text) == squeeze(resolve(spec_data, pointer)), (name, pointer)
 
 
 @pytest.mark.parametrize("spec", SAMPLE_FILES, ids=lambda p: p.name)
@@ -101,15 +137,76 @@ def test_table_cells_and_paragraphs_of_spec_text_are_traced(built, spec):
 
 
 @pytest.mark.parametrize("spec", SAMPLE_FILES, ids=lambda p: p.name)
-def test_computed_text_is_not_bookmarked(built, spec):
+def test_computed_text_carries_no_spec_pointer_only_a_computed_marker(built, spec):
     data = built[spec].read_bytes()
     marks = bookmarked_text(data)
-    pointers = set(properties(data).values())
-    # Dates, durations and totals are worded by outlookgen, not written in the spec: no pointer
-    # names a date field's text, and the cover's date (meta.date worded) is not bookmarked.
-    assert not any(p.endswith(("/start", "/end", "/duration", "/date")) for p in pointers)
+    props = properties(data)
+    # Dates, durations and totals are worded by outlookgen, not written in the spec: no spec pointer
+    # names a date field's text; the cover's date (meta.date worded) is marked as computed from /meta/date.
+    spec_pointers = {v for k, v in props.items() if k.startswith("og_") and computed(v) is None}
+    assert not any(p.endswith(("/start", "/end", "/duration", "/date")) for p in spec_pointers)
     spec_data = load_spec(spec).data
-    assert not any(squeeze(spec_data["meta"]["date"]) == squeeze(t) for t in marks.values())
+    date_marks = [name for name in marks if props[base(name)] == "=/meta/date"]
+    assert date_marks and all(marks[n] and str(spec_data["meta"]["date"]) not in marks[n] for n in date_marks)
+
+
+@pytest.mark.parametrize("spec", SAMPLE_FILES, ids=lambda p: p.name)
+def test_every_computed_marker_names_fields_of_items_the_spec_has(built, spec):
+    props = properties(built[spec].read_bytes())
+    spec_data = load_spec(spec).data
+    markers = [computed(v) for k, v in props.items() if k.startswith("og_") and computed(v)]
+    assert len(markers) > 150
+    missing = []
+    for sources in markers:
+        assert all(s.startswith("/") for s in sources), sources
+        for source in sources:
+            item, _, field = source.rpartition("/")
+            holder = resolve(spec_data, item)  # the item exists: a KeyError or IndexError fails here
+            assert isinstance(holder, dict), source
+            if field not in holder:
+                missing.append(source)
+    # A field the spec leaves out is named only where the text shows its default (a task's status).
+    assert all(s.endswith("/status") for s in missing), missing
+
+
+@pytest.mark.parametrize("spec", SAMPLE_FILES, ids=lambda p: p.name)
+def test_risk_register_cells_name_the_field_they_are_worded_from(built, spec):
+    spec_data = load_spec(spec).data
+    risk = spec_data["risks"][1]
+    words = labels(spec)["value"]["level"]
+    row = row_of(marked_rows(built[spec].read_bytes()), "/risks/1/title")
+    by_marker = {m: text for text, marks in row for m in marks}
+    # One field per enum cell: a reader maps an inserted row's "High" back to likelihood: high.
+    assert by_marker["=/risks/1/likelihood"] == words[risk["likelihood"]]
+    assert by_marker["=/risks/1/impact"] == words[risk["impact"]]
+    assert "=/risks/1/category" in by_marker and "=/risks/1/owner" in by_marker
+    assert "=/risks/1/likelihood /risks/1/impact" in by_marker  # the level is computed from both
+    # The owner cell is the risk's owner field, not the role's title it shows.
+    assert not any(m.startswith("/resources/roles/") for _, marks in row for m in marks)
+
+
+@pytest.mark.parametrize("spec", SAMPLE_FILES, ids=lambda p: p.name)
+def test_task_dates_name_start_after_and_duration(built, spec):
+    spec_data = load_spec(spec).data
+    rows = marked_rows(built[spec].read_bytes())
+    tasks = [
+        (f"/roadmap/phases/{p}/tasks/{t}", task)
+        for p, phase in enumerate(spec_data["roadmap"]["phases"])
+        for t, task in enumerate(phase.get("tasks", []))
+    ]
+    kinds = set()
+    for at, task in tasks:
+        row = row_of(rows, f"{at}/name")
+        dated = [
+            (text, computed(m)) for text, marks in row for m in marks if m.startswith("=") and m.endswith("/duration")
+        ]
+        fields = {f for f in ("start", "after") if f in task} or {"start"}
+        expected = tuple(f"{at}/{f}" for f in ("start", "after", "duration") if f in fields or f == "duration")
+        # the unit span and, with a start date, the calendar dates: both worded from the same fields
+        assert len(dated) == 2 and all(sources == expected for _, sources in dated), (at, dated)
+        assert all(text.strip() for text, _ in dated)
+        kinds.add(tuple(sorted(fields)))
+    assert {("start",), ("after",)} <= kinds  # both ways a task is placed are in the samples
 
 
 @pytest.mark.parametrize("spec", SAMPLE_FILES, ids=lambda p: p.name)
@@ -171,3 +268,23 @@ def test_pointers_escape_keys_and_survive_pickling():
     assert isinstance(copy["x-a/b~c"][1]["k"], SpecText) and pointer_of(copy["x-a/b~c"][1]["k"]) == "/x-a~1b~0c/1/k"
     # Text computed from a spec text is no longer the spec's: it carries no pointer.
     assert pointer_of(data["x-a/b~c"][0].upper()) is None and pointer_of(data["x-a/b~c"][0] + "!") is None
+
+
+def test_derived_text_names_its_sources_is_a_plain_str_elsewhere_and_pickles():
+    import pickle
+
+    from outlookgen.model.trace import Derived, derived, field_beside, pointer_of, sources_of, traced
+
+    item = traced({"risks": [{"id": "R1", "likelihood": "high"}]})["risks"][0]
+    assert field_beside(item["id"], "owner") == "/risks/0/owner" and field_beside("R1", "owner") is None
+    text = derived("High", pointer_of(item["likelihood"]), None, "", pointer_of(item["likelihood"]))
+    assert isinstance(text, Derived) and text == "High" and sources_of(text) == ("/risks/0/likelihood",)
+    assert pointer_of(text) is None  # computed text is never spec text
+    copy = pickle.loads(pickle.dumps(text))
+    assert isinstance(copy, Derived) and copy.sources == text.sources
+    # No source left: a plain str, even when the text was a spec text.
+    plain = derived(item["id"], None)
+    assert type(plain) is str and pointer_of(plain) is None and sources_of(plain) == ()
+    assert type(text + "!") is str and sources_of(text.upper()) == ()
+    with pytest.raises(ValueError):
+        derived("x", "/a b")  # the Word marker separates sources by spaces

@@ -31,7 +31,7 @@ from conftest import ROOT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from outlookgen.model.trace import SpecText
+from outlookgen.model.trace import Derived, SpecText
 
 MINIMAL = yaml.safe_load((ROOT / "tests" / "specs" / "valid" / "minimal.yaml").read_text(encoding="utf-8"))
 ERROR_LINE = re.compile(r"^.+?:\d+:\d+: error: .+?: .+$")
@@ -316,8 +316,9 @@ def _json_only(value, path="$") -> None:
         for i, item in enumerate(value):
             _json_only(item, f"{path}[{i}]")
     else:
-        # SpecText is a str that also knows its JSON pointer (Word's review bookmarks, issue 20)
-        assert kind in (str, SpecText, int, float, bool, type(None)), f"{path} is a {kind.__name__}: {value!r}"
+        # SpecText is a str that also knows its JSON pointer, Derived one that knows the fields it is
+        # computed from (Word's review bookmarks, issue 20)
+        assert kind in (str, SpecText, Derived, int, float, bool, type(None)), f"{path} is a {kind.__name__}: {value!r}"
         assert kind is not float or math.isfinite(value), path
 
 

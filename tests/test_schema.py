@@ -294,6 +294,17 @@ FULL: dict[str, Any] = {
         {"title": "Glossary", "body": "ERP: enterprise resource planning\n"},
         {"title": "Empty"},
     ],
+    "review": [
+        {
+            "path": "/risks/0/title",
+            "author": "Chen Li",
+            "date": "2026-12-04T09:31:58Z",
+            "text": "Who pays for the cleansing?",
+            "resolved": False,
+            "replies": [{"author": "Dana Whitfield", "date": "2026-12-05", "text": "The client."}],
+        },
+        {"author": "Ann", "text": "Looks good overall"},
+    ],
 }
 
 
@@ -498,6 +509,7 @@ def test_top_level_keys_follow_the_spec_document_order():
         "data_governance",
         "evolution",
         "appendices",
+        "review",
     ]
 
 
@@ -549,6 +561,8 @@ EXPECTED_REQUIRED = {
     "data_governance": set(),
     "evolution[]": {"initiative"},
     "appendices[]": {"title"},
+    "review[]": {"author", "text"},
+    "review[].replies[]": set(),
 }
 
 

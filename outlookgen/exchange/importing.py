@@ -552,9 +552,9 @@ def update_spec(text: str, plan: ForeignPlan, *, valid_ids: Mapping[str, str]) -
     yaml = YAML()
     yaml.preserve_quotes = True
     yaml.width = 4096
-    _, sequence, offset = load_yaml_guess_indent(text)  # keep the file's own indentation
+    # keep the file's own indentation; one parse (the guess reads the text, then loads with this YAML)
+    document, sequence, offset = load_yaml_guess_indent(text, yaml=yaml)
     yaml.indent(mapping=offset or 2, sequence=sequence or 4, offset=offset or 2)
-    document = yaml.load(text)
     names: dict[str, list[str]] = {}
     for ident, name in valid_ids.items():
         names.setdefault(name, []).append(ident)

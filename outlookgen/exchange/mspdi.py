@@ -40,6 +40,7 @@ from outlookgen.exchange.carried import MARKER, carried_text
 from outlookgen.exchange.plan import ForeignCalendar, ForeignLink, ForeignPlan, ForeignTask, working_day
 from outlookgen.model import Milestone, Outlook, Phase, Task
 from outlookgen.model.status import task_progress
+from outlookgen.untrusted_xml import RefusedXml, parse_untrusted
 
 __all__ = ["MspdiProblem", "mspdi", "read_mspdi", "scheduled_day"]
 
@@ -424,7 +425,6 @@ class MspdiProblem(ValueError):
         self.column = column
 
 
-_PROLOG = re.compile(rb"\xef\xbb\xbf?(?:\s+|<\?.*?\?>|<!--.*?-->)*", re.S)
 _ISO_DURATION = re.compile(
     r"^(-)?P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$"
 )
@@ -436,27 +436,10 @@ _FIXED_START = {"2", "3", "4", "5", "6", "7"}  # must start/finish on, start/fin
 
 
 def _parse(raw: bytes) -> Any:
-    from lxml import etree
-
-    head = raw[:65536]
-    doctype = _PROLOG.match(head)
-    if doctype is not None and head[doctype.end() : doctype.end() + 9].upper() == b"<!DOCTYPE":
-        line = head[: doctype.end()].count(b"\n") + 1
-        raise MspdiProblem("the file declares a DOCTYPE (MS Project never writes one); refused", line)
-    parser = etree.XMLParser(
-        resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False, huge_tree=False
-    )
     try:
-        root = etree.fromstring(raw, parser)
-    except etree.XMLSyntaxError as exc:
-        line, column = exc.position if exc.position else (1, 1)
-        message = re.sub(r", line \d+, column \d+$", "", exc.msg or str(exc))
-        raise MspdiProblem(f"not well-formed XML: {message}", max(line, 1), max(column, 1)) from None
-    except ValueError as exc:
-        raise MspdiProblem(f"not readable XML: {exc}") from None
-    tree = root.getroottree()
-    if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
-        raise MspdiProblem("the file declares a DOCTYPE (MS Project never writes one); refused")
+        root = parse_untrusted(raw, "MS Project")
+    except RefusedXml as exc:
+        raise MspdiProblem(str(exc), exc.line, exc.column) from None
     if root.tag != f"{{{NS}}}Project":
         raise MspdiProblem(f"not MS Project XML: the root element is {root.tag!r}, not Project", root.sourceline or 1)
     return root

@@ -166,6 +166,12 @@ EN: dict[str, dict[str, str]] = {
         "working weekdays only",
         "hint.weekdays": "list {year}'s holidays under roadmap.calendar.holidays, or install the holidays library",
     },
+    "OG608": {
+        "title": "Every comment of the client's review is resolved",
+        "message": 'open review comment by {author} on {path}: "{text}"',
+        "message.document": 'open review comment by {author} on the whole document: "{text}"',
+        "hint": "answer it in the spec (or reply), then set resolved: true on review[{index}]",
+    },
     "OG610": {
         "title": "No organisation has two go-lives in one week",
         "message": "'{organization}' has {count} go-lives in the week of {week}: {name} ({date}) and {others} (one team cannot carry two cutovers at once)",
@@ -352,6 +358,12 @@ ZH_CN: dict[str, dict[str, str]] = {
         "hint": "{year}年安排公布后，在 roadmap.calendar 中列出节假日和调休上班日，或升级该库",
         "message.weekdays": "{preset}日历（{source}）没有{year}年的节假日：{year}年只按工作日计算",
         "hint.weekdays": "在 roadmap.calendar.holidays 中列出{year}年的节假日，或安装 holidays 库",
+    },
+    "OG608": {
+        "title": "客户审阅意见均已处理",
+        "message": "{author}对 {path} 的审阅意见尚未处理：“{text}”",
+        "message.document": "{author}对整份文档的审阅意见尚未处理：“{text}”",
+        "hint": "在规格中答复或修改后，将 review[{index}] 的 resolved 设为 true",
     },
     "OG610": {
         "title": "同一组织不在同一周两次上线",

@@ -29,6 +29,7 @@ from outlookgen.model.outlook import (
     Budget,
     BudgetItem,
     ChangeManagement,
+    CommentReply,
     DataGovernance,
     Driver,
     Environment,
@@ -46,6 +47,7 @@ from outlookgen.model.outlook import (
     PlanCalendar,
     Resources,
     Review,
+    ReviewComment,
     Revision,
     Risk,
     Roadmap,
@@ -151,6 +153,9 @@ class _Builder:
             data_governance=_optional(data.get("data_governance"), self.data_governance),
             evolution=self.each(data.get("evolution"), lambda item: self.evolution_item(item, budget)),
             appendices=self.each(data.get("appendices"), self.appendix),
+            review=tuple(
+                self.review_comment(index, _mapping(item)) for index, item in enumerate(data.get("review") or ())
+            ),
             extensions=_extra(data),
             scope_extra=_extra(scope),
         )
@@ -676,6 +681,29 @@ class _Builder:
     @staticmethod
     def appendix(raw: Mapping[str, Any]) -> Appendix:
         return Appendix(title=as_text(raw.get("title", "")), body=_text(raw.get("body")), extra=_extra(raw))
+
+    # -- the client's review ---------------------------------------------------
+
+    @staticmethod
+    def review_comment(index: int, raw: Mapping[str, Any]) -> ReviewComment:
+        return ReviewComment(
+            index=index,
+            path=as_text(raw.get("path", "")),
+            author=as_text(raw.get("author", "")),
+            date=_text(raw.get("date")),
+            text=as_text(raw.get("text", "")),
+            resolved=raw.get("resolved") is True,
+            replies=tuple(
+                CommentReply(
+                    author=_text(reply.get("author")),
+                    date=_text(reply.get("date")),
+                    text=as_text(reply.get("text", "")),
+                    extra=_extra(reply),
+                )
+                for reply in map(_mapping, raw.get("replies") or ())
+            ),
+            extra=_extra(raw),
+        )
 
 
 # -- value helpers -------------------------------------------------------------

@@ -35,6 +35,7 @@ __all__ = [
     "Budget",
     "BudgetItem",
     "ChangeManagement",
+    "CommentReply",
     "DataGovernance",
     "Driver",
     "Environment",
@@ -51,6 +52,7 @@ __all__ = [
     "PlanCalendar",
     "Resources",
     "Review",
+    "ReviewComment",
     "Revision",
     "Risk",
     "Roadmap",
@@ -518,6 +520,39 @@ class Appendix:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, eq=False)
+class CommentReply:
+    """One answer in a review comment's thread."""
+
+    author: str | None = None
+    date: str | None = None  # as the review tool wrote it: an ISO 8601 date or date-time
+    text: str = ""
+    extra: Extra = field(default_factory=_no_extra)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
+class ReviewComment:
+    """A client's comment from a reviewed Word file, recorded in the spec's ``review:`` list.
+
+    ``path`` is the JSON pointer of the spec text it is on ("" for the whole
+    document); ``index`` its place in the list, so a finding can point at it.
+    """
+
+    index: int
+    path: str = ""
+    author: str
+    date: str | None = None  # as the review tool wrote it: an ISO 8601 date or date-time
+    text: str
+    resolved: bool = False
+    replies: tuple[CommentReply, ...] = ()
+    extra: Extra = field(default_factory=_no_extra)
+
+    @property
+    def open(self) -> bool:
+        """Not resolved yet: lint OG608 flags it and the status section counts it."""
+        return not self.resolved
+
+
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
 class PlanCalendar:
     """The working calendar the plan was scheduled on, as exports and documents show it.
 
@@ -602,6 +637,7 @@ class Outlook:
     data_governance: DataGovernance | None = None
     evolution: tuple[EvolutionItem, ...] = ()
     appendices: tuple[Appendix, ...] = ()
+    review: tuple[ReviewComment, ...] = ()
     extensions: Extra = field(default_factory=_no_extra)
     scope_extra: Extra = field(default_factory=_no_extra)
 

@@ -7,6 +7,14 @@ one spec string. The pointer is attached once, when the outlook is built
 ``str``, so every format, comparison and dict key sees the plain text, and
 any text computed from it (``strip()``, a join, a date) is a plain ``str``
 again — computed text is never taken for a spec value.
+
+Text the outlook words itself from spec fields (a task's dates, a risk's
+likelihood "High", an owner's "title — name") is :class:`Derived`: a
+``str`` that names the fields it is computed from (``.sources``), so a
+reviewer's edit of it can be pointed at the field to change instead. It is
+worded once in the template context (``render/context.py``); like
+:class:`SpecText` it is the plain text to every format, and any text made
+from it is a plain ``str``.
 """
 
 from __future__ import annotations
@@ -14,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-__all__ = ["SpecText", "pointer_of", "traced"]
+__all__ = ["Derived", "SpecText", "derived", "field_beside", "pointer_of", "sources_of", "traced"]
 
 
 class SpecText(str):
@@ -32,9 +40,54 @@ class SpecText(str):
         return (SpecText, (str(self), self.pointer))
 
 
+class Derived(str):
+    """A text computed from spec fields, with the JSON pointers of those fields (``.sources``)."""
+
+    __slots__ = ("sources",)
+    sources: tuple[str, ...]
+
+    def __new__(cls, value: str, sources: tuple[str, ...]) -> Derived:
+        obj = super().__new__(cls, value)
+        obj.sources = sources
+        return obj
+
+    def __reduce__(self):  # keep the sources through pickling, as SpecText does
+        return (Derived, (str(self), self.sources))
+
+
+def derived(text: str, *sources: str | None) -> str:
+    """``text`` as :class:`Derived` from the fields ``sources`` (None and empty ones dropped, each once).
+
+    With no source left it is a plain ``str``: text that comes from no spec
+    field (a label, a default the plan does not name) is not marked.
+    """
+    kept = tuple(dict.fromkeys(s for s in sources if s))
+    if any(" " in s for s in kept):  # the Word marker lists sources separated by spaces (render/docx/trace.py)
+        raise ValueError(f"a source pointer holds a space: {kept!r}")
+    return Derived(text, kept) if kept else str(text)
+
+
 def pointer_of(value: Any) -> str | None:
     """The spec location of ``value`` when it is a spec text as written, else None (computed text)."""
     return value.pointer if isinstance(value, SpecText) else None
+
+
+def sources_of(value: Any) -> tuple[str, ...]:
+    """The spec fields a computed text comes from (:class:`Derived`), else ``()``."""
+    return value.sources if isinstance(value, Derived) else ()
+
+
+def field_beside(value: Any, name: str) -> str | None:
+    """The pointer of field ``name`` of the object holding spec text ``value``, None when ``value`` has no pointer.
+
+    ``/risks/1/id`` and ``owner`` give ``/risks/1/owner``: an item's id
+    locates its other fields, whether the spec writes them or leaves them
+    to their default.
+    """
+    pointer = pointer_of(value)
+    if pointer is None:
+        return None
+    return pointer.rsplit("/", 1)[0] + "/" + _escape(name)
 
 
 def _escape(token: str) -> str:

@@ -68,6 +68,7 @@ PLACEHOLDERS: dict[tuple[str, ...], frozenset[str]] = {
     ("status_view", "done_of"): frozenset({"done", "total"}),
     ("status_view", "reasons", "*"): frozenset({"days"}),
     ("status_view", "revision"): frozenset({"summary", "title"}),
+    ("status_view", "open_comments"): frozenset({"count"}),
     ("changes", "title"): frozenset({"version"}),
     ("changes", "summary"): frozenset({"old", "new", "count"}),
     ("changes", "days"): frozenset({"n"}),

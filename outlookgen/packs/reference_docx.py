@@ -71,6 +71,7 @@ from outlookgen.packs.reference_rules import (
     refused_content_type,
     url_scheme,
 )
+from outlookgen.untrusted_xml import RefusedXml, parse_untrusted
 
 if TYPE_CHECKING:
     from outlookgen.packs import Pack
@@ -370,7 +371,6 @@ class _Checker:
         """The part parsed safely, or None (refused: not well-formed, or a DOCTYPE)."""
         if name in self.xml:
             return self.xml[name]
-        from lxml import etree
 
         raw = self.entries[name]
         # A DOCTYPE is refused before the parser sees the part: Word never writes one, and it is where
@@ -383,23 +383,13 @@ class _Checker:
             return None
         # Then no entity is expanded, nothing is fetched, no DTD is read: the same settings python-docx
         # parses with (it will parse only parts that passed here), plus the ones it leaves to defaults.
-        parser = etree.XMLParser(
-            resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False, huge_tree=False
-        )
         try:
-            root = etree.fromstring(raw, parser)
-        except etree.XMLSyntaxError as exc:
-            line, column = exc.position if exc.position else (1, 1)
-            message = re.sub(r", line \d+, column \d+$", "", exc.msg or str(exc))
-            self.refuse(name, f"not well-formed XML: {message}", line=max(line, 1), column=max(column, 1))
-            return None
-        except ValueError as exc:  # e.g. an encoding lxml cannot switch to
-            self.refuse(name, f"not readable XML: {exc}")
+            root = parse_untrusted(raw, "Word")
+        except RefusedXml as exc:
+            message = _DOCTYPE if "DOCTYPE" in str(exc) else str(exc)  # an encoding the scan above could not read
+            self.refuse(name, message, line=exc.line, column=exc.column)
             return None
         tree = root.getroottree()
-        if tree.docinfo.doctype or tree.docinfo.internalDTD is not None or tree.docinfo.externalDTD is not None:
-            self.refuse(name, _DOCTYPE)  # in an encoding the prolog scan could not read: refused all the same
-            return None
         parsed = _Xml(name, raw, root, tree.docinfo.encoding or "utf-8")
         self.xml[name] = parsed
         return parsed

@@ -4,7 +4,9 @@ Templates come from untrusted packs and run sandboxed, so they receive only
 dicts, lists, strings, numbers, booleans and None — no model objects, no
 paths, no callables. Everything a template shows is computed here, once, for
 all formats; templates only lay it out. Text fields stay raw (the writers'
-filters turn the inline Markdown subset into each format's markup).
+filters turn the inline Markdown subset into each format's markup). Worded
+values computed from spec fields name those fields (:func:`_from`): a str to
+every format, the Word writer marks them as computed text for a review.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import Any
 from outlookgen.model import Outlook
 from outlookgen.model.budget import RESERVE_CATEGORIES
 from outlookgen.model.status import as_of_day, status_view, task_progress
+from outlookgen.model.trace import derived, field_beside
 from outlookgen.packs import Pack
 from outlookgen.packs.labels import fill
 from outlookgen.render.markup import canonical
@@ -34,6 +37,11 @@ def _ids(items) -> list[str]:
 
 def _iso(value: date | None) -> str | None:
     return value.isoformat() if value else None
+
+
+def _from(item_id: Any, text: str, *fields: str) -> str:
+    """``text``, worded from the fields ``fields`` of the spec item whose id (or other spec text) is ``item_id``."""
+    return derived(text, *(field_beside(item_id, name) for name in fields))
 
 
 @dataclass(frozen=True)
@@ -167,6 +175,7 @@ def _status(o: Outlook, w: Wording, as_of: date | None) -> dict[str, Any]:
     view = status_view(o, as_of)
     words = w.labels["status_view"]
     reasons = words["reasons"]
+    open_comments = sum(1 for comment in o.review if comment.open)
     return {
         "as_of": view.as_of.isoformat(),
         "as_of_text": w.date(view.as_of),
@@ -195,9 +204,11 @@ def _status(o: Outlook, w: Wording, as_of: date | None) -> dict[str, Any]:
                 "reason": x.reason,
                 "reason_text": fill(reasons[x.reason], days=x.days),
                 "days": x.days,
-                "owner_text": _owner_text(x.task.owner),
-                "when_text": _task_when(x.task, w),
-                "dates_text": w.date_range(x.task.start_date, x.task.end_date),
+                "owner_text": _from(x.task.id, _owner_text(x.task.owner), "owner"),
+                "when_text": _from(x.task.id, _task_when(x.task, w), *_schedule_fields(x.task)),
+                "dates_text": _from(
+                    x.task.id, w.date_range(x.task.start_date, x.task.end_date), *_schedule_fields(x.task)
+                ),
             }
             for x in view.late
         ],
@@ -214,7 +225,17 @@ def _status(o: Outlook, w: Wording, as_of: date | None) -> dict[str, Any]:
             }
             for k in view.kpis
         ],
+        # The client's review comments still open (spec review:, lint OG608); shown only when there are some.
+        "open_comments": open_comments,
+        "open_comments_text": _open_comments_text(open_comments, words),
     }
+
+
+def _open_comments_text(count: int, words: Mapping[str, Any]) -> str:
+    """The open comments in words, "3 open review comments" (one has its own label for plurals); "" for none."""
+    if not count:
+        return ""
+    return words["open_comments_one"] if count == 1 else fill(words["open_comments"], count=count)
 
 
 def _meta(o: Outlook, w: Wording) -> dict[str, Any]:
@@ -234,7 +255,7 @@ def _meta(o: Outlook, w: Wording) -> dict[str, Any]:
             for p in m.prepared_by
         ],
         "date": _iso(m.date),
-        "date_text": w.date(m.date),
+        "date_text": _from(m.title, w.date(m.date), "date"),
         "version": m.version,
         "status": m.status,
         "status_text": w.value("status", m.status),
@@ -244,7 +265,7 @@ def _meta(o: Outlook, w: Wording) -> dict[str, Any]:
             {
                 "version": r.version,
                 "date": _iso(r.date),
-                "date_text": w.date(r.date, short=True),
+                "date_text": _from(r.version, w.date(r.date, short=True), "date"),
                 "author": r.author,
                 "changes": r.changes,
                 "extra": _extra(r),
@@ -275,7 +296,10 @@ def _drivers(o: Outlook, w: Wording) -> list[dict[str, Any]]:
             "priority": d.priority,
             "priority_text": w.value("priority", d.priority),
             "answered_by": _ids(o.objectives_for_driver(d.id)),
-            "answered_by_text": w.join(_ids(o.objectives_for_driver(d.id))),
+            "answered_by_text": derived(
+                w.join(_ids(o.objectives_for_driver(d.id))),
+                *(field_beside(obj.id, "drivers") for obj in o.objectives_for_driver(d.id)),
+            ),
             "extra": _extra(d),
         }
         for d in o.drivers
@@ -300,11 +324,13 @@ def _objectives(o: Outlook, w: Wording) -> list[dict[str, Any]]:
                 "baseline": obj.baseline,
                 "target": obj.target.raw,
                 "deadline": deadline.isoformat() if isinstance(deadline, date) else deadline,
-                "deadline_text": w.date(deadline) if isinstance(deadline, date) else (deadline or ""),
+                "deadline_text": _from(obj.id, w.date(deadline), "deadline")
+                if isinstance(deadline, date)
+                else (deadline or ""),  # a deadline in words is spec text as written
                 "owner": obj.owner.id if obj.owner else None,
-                "owner_text": _owner_text(obj.owner),
+                "owner_text": _from(obj.id, _owner_text(obj.owner), "owner"),
                 "drivers": _ids(obj.drivers),
-                "drivers_text": w.join(_ids(obj.drivers)),
+                "drivers_text": _from(obj.id, w.join(_ids(obj.drivers)), "drivers"),
                 "kpis": _ids(o.kpis_for_objective(obj.id)),
                 "tasks": _ids(o.tasks_for_objective(obj.id)),
                 "extra": _extra(obj),
@@ -321,7 +347,7 @@ def _scope(o: Outlook) -> dict[str, Any]:
                 "name": s.name,
                 "description": s.description,
                 "phase": s.phase.id if s.phase else None,
-                "phase_text": s.phase.name if s.phase else "",
+                "phase_text": _from(s.id, s.phase.name, "phase") if s.phase else "",
                 "extra": _extra(s),
             }
             for s in o.scope_included
@@ -331,7 +357,9 @@ def _scope(o: Outlook) -> dict[str, Any]:
                 "name": x.name,
                 "reason": x.reason,
                 "deferred_to": x.deferred_to_phase.id if x.deferred_to_phase else x.deferred_to_text,
-                "deferred_to_text": x.deferred_to_phase.name if x.deferred_to_phase else (x.deferred_to_text or ""),
+                "deferred_to_text": _from(x.name, x.deferred_to_phase.name, "deferred_to")
+                if x.deferred_to_phase
+                else (x.deferred_to_text or ""),
                 "extra": _extra(x),
             }
             for x in o.scope_excluded
@@ -344,38 +372,55 @@ def _task_when(t, w: Wording) -> str:
     return w.unit(t.first_unit) if t.is_point else w.span(t.first_unit, t.last_unit)
 
 
+def _schedule_fields(t) -> tuple[str, ...]:
+    """The fields of task ``t`` its dates come from: ``start`` (or the plan's start), ``after``, ``duration``, actuals."""
+    fields = ["start"] if t.start_bound is not None or not t.links else []
+    fields += ["after"] if t.links else []
+    fields.append("duration")
+    fields += ["actual_start"] if t.actual_start else []
+    fields += ["actual_finish"] if t.actual_finish else []
+    return tuple(fields)
+
+
 def _task(t, w: Wording, phase_names: Mapping[str, str]) -> dict[str, Any]:
+    timing = _schedule_fields(t)
+    progress = ("progress",) if t.progress is not None else ()
     return {
         "id": t.id,
         "name": t.name,
         "phase": t.phase_id,
         "phase_text": phase_names.get(t.phase_id, ""),
         "owner": t.owner.id if t.owner else None,
-        "owner_text": _owner_text(t.owner),
+        "owner_text": _from(t.id, _owner_text(t.owner), "owner"),
         "start": t.start,
         "finish": t.finish,
         "duration": t.duration,
         "first_unit": t.first_unit,
         "last_unit": t.last_unit,
         "is_point": t.is_point,
-        "when_text": _task_when(t, w),
+        "when_text": _from(t.id, _task_when(t, w), *timing),
         "start_date": _iso(t.start_date),
         "end_date": _iso(t.end_date),
-        "dates_text": w.date_range(t.start_date, t.end_date),
+        "dates_text": _from(t.id, w.date_range(t.start_date, t.end_date), *timing),
         "after": _ids(t.after),
-        "after_text": links_text(t.links, w, w.unit_name),
+        "after_text": _from(t.id, links_text(t.links, w, w.unit_name), "after"),
         "after_links": _after_links(t.links, w),
         "deliverables": list(t.deliverables),
         "objectives": _ids(t.objectives),
-        "objectives_text": w.join(_ids(t.objectives)),
+        "objectives_text": _from(t.id, w.join(_ids(t.objectives)), "objectives"),
         "status": t.status,
-        "status_text": w.value("task_status", t.status),
-        "status_progress_text": w.with_note(
-            w.value("task_status", t.status), w.percent(t.progress, digits=0) if t.progress is not None else None
+        "status_text": _from(t.id, w.value("task_status", t.status), "status"),  # "planned" when left out
+        "status_progress_text": _from(
+            t.id,
+            w.with_note(
+                w.value("task_status", t.status), w.percent(t.progress, digits=0) if t.progress is not None else None
+            ),
+            "status",
+            *progress,
         ),
         "progress": t.progress,
         "done_percent": task_progress(t),  # how far it is, as both Gantt charts and the status view count it
-        "progress_text": w.percent(t.progress, digits=0) if t.progress is not None else "",
+        "progress_text": _from(t.id, w.percent(t.progress, digits=0), "progress") if t.progress is not None else "",
         "slack": t.slack,
         "critical": t.critical,
         **_task_timing(t, w),
@@ -412,17 +457,18 @@ def _task_timing(t, w: Wording) -> dict[str, Any]:
 
 
 def _milestone(m, w: Wording) -> dict[str, Any]:
+    timing = "after" if m.links else "at"  # a milestone is at a unit or date, else after tasks
     return {
         "id": m.id,
         "name": m.name,
         "phase": m.phase_id,
         "time": m.time,
         "unit": m.unit,
-        "when_text": w.unit(m.unit),
+        "when_text": _from(m.id, w.unit(m.unit), timing),
         "date": _iso(m.date),
-        "date_text": w.date(m.date, short=True),
+        "date_text": _from(m.id, w.date(m.date, short=True), timing),
         "after": _ids(m.after),
-        "after_text": links_text(m.links, w, w.unit_name),
+        "after_text": _from(m.id, links_text(m.links, w, w.unit_name), "after"),
         "after_links": _after_links(m.links, w),
         "description": m.description,
         "critical": m.critical,
@@ -448,7 +494,7 @@ def _roadmap(o: Outlook, w: Wording) -> dict[str, Any]:
                 "stage_text": w.value("stage", p.stage),
                 "goal": p.goal,
                 "objectives": _ids(p.objectives),
-                "objectives_text": w.join(_ids(p.objectives)),
+                "objectives_text": _from(p.id, w.join(_ids(p.objectives)), "objectives"),
                 "objective_refs": [{"id": obj.id, "statement": obj.statement} for obj in p.objectives],
                 "exit_criteria": list(p.exit_criteria),
                 "span_text": w.span(p.start + 1, max(p.finish, p.start + 1)) if has_span else "",
@@ -508,7 +554,9 @@ def _resources(o: Outlook, w: Wording) -> dict[str, Any]:
                 "side": r.side,
                 "side_text": w.value("side", r.side),
                 "allocation": r.allocation,
-                "allocation_text": w.percent(r.allocation) if r.allocation is not None else "",
+                "allocation_text": _from(r.id, w.percent(r.allocation), "allocation")
+                if r.allocation is not None
+                else "",
                 "responsibilities": list(r.responsibilities),
                 "tasks": _ids(o.tasks_for_role(r.id)),
                 "extra": _extra(r),
@@ -520,9 +568,9 @@ def _resources(o: Outlook, w: Wording) -> dict[str, Any]:
                 "id": b.id,
                 "name": b.name,
                 "chair": b.chair.id if b.chair else None,
-                "chair_text": _owner_text(b.chair),
+                "chair_text": _from(b.id, _owner_text(b.chair), "chair"),
                 "members": _ids(b.members),
-                "members_text": w.join(canonical(m.title) for m in b.members),
+                "members_text": _from(b.id, w.join(canonical(m.title) for m in b.members), "members"),
                 "cadence": b.cadence,
                 "decides": list(b.decides),
                 "extra": _extra(b),
@@ -556,16 +604,16 @@ def _budget(b, w: Wording, phase_index: Mapping[str, int]) -> dict[str, Any] | N
                 "category": i.category,
                 "category_text": w.value("category", i.category),
                 "amount": i.amount,
-                "amount_text": w.money(i.amount, cur),
+                "amount_text": _from(i.name, w.money(i.amount, cur), "amount"),
                 "phase": i.phase.id if i.phase else None,
-                "phase_text": i.phase.name if i.phase else "",
+                "phase_text": _from(i.name, i.phase.name, "phase") if i.phase else "",
                 "note": i.note,
                 "extra": _extra(i),
             }
             for i in b.items
         ],
         "total": b.total,
-        "total_text": w.money(b.total, cur),
+        "total_text": derived(w.money(b.total, cur), *(field_beside(i.name, "amount") for i in b.items)),
         "by_category": [
             {
                 "category": c,
@@ -616,9 +664,9 @@ def _risks(o: Outlook, w: Wording) -> dict[str, Any]:
             "impact_text": w.value("level", r.impact),
             "score": r.score,
             "level": r.level,
-            "level_text": w.value("level", r.level),
+            "level_text": _from(r.id, w.value("level", r.level), "likelihood", "impact"),
             "owner": r.owner.id if r.owner else None,
-            "owner_text": _owner_text(r.owner),
+            "owner_text": _from(r.id, _owner_text(r.owner), "owner"),
             "trigger": r.trigger,
             "mitigation": list(r.mitigation),
             "contingency": list(r.contingency),
@@ -670,9 +718,9 @@ def _evaluation(o: Outlook, w: Wording) -> dict[str, Any]:
                 "frequency": k.frequency,
                 "frequency_text": w.value("frequency", k.frequency),
                 "owner": k.owner.id if k.owner else None,
-                "owner_text": _owner_text(k.owner),
+                "owner_text": _from(k.id, _owner_text(k.owner), "owner"),
                 "objectives": _ids(k.objectives),
-                "objectives_text": w.join(_ids(k.objectives)),
+                "objectives_text": _from(k.id, w.join(_ids(k.objectives)), "objectives"),
                 "actuals": [{"period": a.period, "value": _plain(a.value)} for a in k.actuals],
                 "latest": _plain(k.latest.value) if k.latest else None,
                 "latest_period": k.latest.period if k.latest else None,

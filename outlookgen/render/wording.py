@@ -3,7 +3,9 @@
 Every pattern comes from the pack's labels, so a pack (or a new locale) changes
 wording without code; patterns are filled by :func:`outlookgen.packs.labels.fill`
 (plain ``{name}`` placeholders only). Outputs are plain strings; escaping is
-the writers' job.
+the writers' job. The one exception: the label of an enum value the spec
+wrote (:meth:`Wording.value` of a spec text) names that field as its source
+(:class:`outlookgen.model.trace.Derived`), still a ``str`` to every writer.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from outlookgen.model.trace import derived, pointer_of
 from outlookgen.packs.labels import fill
 
 
@@ -92,10 +95,10 @@ class Wording:
 
     # -- words -------------------------------------------------------------
     def value(self, kind: str, key: str | None) -> str:
-        """The label of an enum value (``stage`` ``pilot`` → "Pilot" / "试点")."""
+        """The label of an enum value (``stage`` ``pilot`` → "Pilot" / "试点"), computed from the field ``key`` is."""
         if key is None:
             return ""
-        return self.labels["value"].get(kind, {}).get(key, key)
+        return derived(self.labels["value"].get(kind, {}).get(key, key), pointer_of(key))
 
     def with_note(self, text: str, note: str | None) -> str:
         """``Done (60%)`` / ``已完成（60%）``: a value with a parenthesised note, if any."""

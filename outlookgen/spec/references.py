@@ -1,4 +1,4 @@
-"""The checks a JSON Schema cannot express: unique ids, references, dependency cycles, links, calendars, task timing.
+"""The checks a JSON Schema cannot express: unique ids, references (by id, review pointers), cycles, links, timing.
 
 Runs after the schema check on data that may still be partly invalid, so every
 access is defensive: a malformed entry is skipped here (the schema check has
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import math
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -151,6 +152,7 @@ def reference_problems(spec: LoadedSpec) -> list[Diagnostic]:
     _check_calendar_days(data, report)
     _check_cycles_and_horizon(data, report)
     _check_document_date(data, report)
+    _check_review_paths(data, report)
     return problems
 
 
@@ -405,6 +407,37 @@ def _check_document_date(data: dict, report) -> None:
             f"{day.isoformat()} is before {FIRST_DOCUMENT_DATE.isoformat()}, the first date a Word file "
             "can carry as its created date; check the year",
         )
+
+
+def _check_review_paths(data: dict, report) -> None:
+    """Each review comment's ``path`` points at something in the spec (a client's comment must not lose its place)."""
+    for path, comment in _list(data, ("review",)):
+        pointer = comment.get("path")
+        if not isinstance(pointer, str) or not pointer.startswith("/"):
+            continue  # "" is the whole document; anything else the schema check reports
+        if not _resolves(data, pointer):
+            report((*path, "path"), f"review comment points at {pointer}, which is not in the spec")
+
+
+# A list index in a JSON pointer: no sign, no leading zero, and not '-' (the item after the last).
+_INDEX = re.compile(r"0|[1-9][0-9]{0,8}")
+
+
+def _resolves(data: Any, pointer: str) -> bool:
+    """The JSON pointer (RFC 6901) names a value in ``data``: a key of a mapping, an index of a list."""
+    node = data
+    for token in pointer[1:].split("/"):
+        token = token.replace("~1", "/").replace("~0", "~")
+        if isinstance(node, dict) and token in node:
+            node = node[token]
+        elif isinstance(node, list) and _INDEX.fullmatch(token):
+            index = int(token)
+            if index >= len(node):
+                return False
+            node = node[index]
+        else:
+            return False
+    return True
 
 
 def _within_limit(value: Any) -> bool:

@@ -25,6 +25,11 @@ _PATTERN_HINTS = {
     "^\\s*[+-]?\\s*[0-9]{1,5}\\s*[dw]\\s*$": "is not a lag: a whole number of planning units, or working days or "
     "weeks such as 2d, 1w, or -1d for a lead",
     "^[A-Za-z]{2}(-[A-Za-z0-9]{1,3})?$": "is not a country code: use an ISO 3166 code such as CN, DE or US-CA",
+    "^(/.*)?$": "is not a JSON pointer: start with '/', such as /risks/1/mitigation/0, or leave it empty for the "
+    "whole document",
+    "^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.,][0-9]+)?)?(Z|[+-][0-9]{2}(:?[0-9]{2})?)?)?$": (
+        "is not a date or date-time: write it as YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ, quoted"
+    ),
 }
 
 

@@ -7,9 +7,12 @@ docs/word.md. Spec text can never become markup: every ``{{ value }}`` goes
 through :func:`finalize`, which XML-escapes it and wraps it in ``<md>``
 (inline Markdown source, parsed by :mod:`outlookgen.render.markup`), and the
 filters below produce the only other elements that carry spec text.
-Characters XML 1.0 cannot hold (C0 controls other than tab and line breaks,
-lone surrogates, U+FFFE, U+FFFF) are dropped on the way in: the loader
-already rejects them in specs, this is the writer's own guard.
+Spec text as written gets ``src="/json/pointer"``; computed text that names
+its source fields (:class:`~outlookgen.model.trace.Derived`: a task's dates,
+a risk's "High") gets ``src="=/f/1 /f/2"``; the writer bookmarks both
+(:mod:`.trace`). Characters XML 1.0 cannot hold (C0 controls other than tab
+and line breaks, lone surrogates, U+FFFE, U+FFFF) are dropped on the way in:
+the loader already rejects them in specs, this is the writer's own guard.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from outlookgen.model.trace import pointer_of
+from outlookgen.model.trace import pointer_of, sources_of
 from outlookgen.render.markup import safe_url
 from outlookgen.spec.scalars import as_text
 
@@ -46,8 +49,15 @@ def _text(value: Any) -> str:
 
 
 def _src(value: Any) -> str:
-    """`` src="/json/pointer"`` for a spec text as written (the writer bookmarks it), else nothing."""
+    """`` src="/json/pointer"`` for a spec text as written, `` src="=/a /b"`` for text computed from fields, else nothing.
+
+    The writer bookmarks both (:mod:`.trace`); the ``=`` form lists the
+    source pointers separated by single spaces.
+    """
     pointer = pointer_of(value)
+    if pointer is None:
+        sources = sources_of(value)
+        pointer = "=" + " ".join(sources) if sources else None
     return f' src="{escape_attr(pointer)}"' if pointer is not None else ""
 
 

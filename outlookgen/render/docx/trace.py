@@ -7,14 +7,27 @@ Bookmarks, not content controls: LibreOffice 7.4 (Debian 12) drops
 ``w:tag`` of every content control and turns cell/paragraph controls into
 Input fields whose edits are not tracked, while ``og_`` bookmarks of at most
 40 letters, digits and ``_`` survive its open/save and tracked edits
-unchanged (docs/review.md). Text with no pointer — dates, durations,
-totals, labels, Gantt bars — gets no bookmark: it is computed.
+unchanged (docs/review.md).
+
+Computed text worded from spec fields (``src="=/risks/1/likelihood"``, from
+:class:`outlookgen.model.trace.Derived`: a task's dates, a risk's "High", an
+owner's name, a total) is bookmarked the same way: the ``=``-prefixed value
+is hashed like a pointer, so its names are ``og_`` + hex too. Text that names
+no field — labels, headings made from labels, Gantt bars — gets no bookmark.
 
 ``docProps/custom.xml`` (kept by Word and LibreOffice) holds the spec's
 file name and SHA-256 (``outlookgen.spec``, ``outlookgen.spec.sha256``) and
 one property per bookmarked pointer: ``og_<hash>`` → ``/drivers/1/impact``.
 A pointer shown more than once gets bookmarks ``og_<hash>``,
 ``og_<hash>_2``…; all map to the property of the first name.
+
+Contract with the reader of reviewed files (``outlookgen absorb``): a
+property ``og_<hash>`` whose value starts with ``=`` marks computed text;
+after the ``=`` come the JSON pointers of its source fields, separated by
+single spaces (``=/roadmap/phases/1/tasks/3/start
+/roadmap/phases/1/tasks/3/duration``). A source may name a field the spec
+leaves out when the text shows that field's default (a task with no
+``status`` reads "Planned" and names ``…/status``).
 """
 
 from __future__ import annotations
@@ -70,7 +83,7 @@ class Bookmarks:
         return name
 
     def marks(self, pointer: str | None) -> tuple[str, str]:
-        """``(bookmarkStart, bookmarkEnd)`` XML around one occurrence of ``pointer``; empty for computed text."""
+        """``(bookmarkStart, bookmarkEnd)`` XML around one occurrence of ``pointer`` (or ``=`` + sources); empty for none."""
         if not pointer:
             return "", ""
         base = self._base(pointer)
@@ -84,7 +97,7 @@ class Bookmarks:
 
 
 def custom_properties_xml(source: tuple[str, str], names: dict[str, str]) -> bytes:
-    """``docProps/custom.xml``: the spec's name and digest, then ``og_<hash>`` → pointer in document order."""
+    """``docProps/custom.xml``: the spec's name and digest, then ``og_<hash>`` → pointer (or ``=`` + sources) in document order."""
     # the file name is the user's (any bytes on POSIX): written as error lines show it, never unencodable
     props = [(PROPERTY_SPEC, printable(source[0])), (PROPERTY_DIGEST, source[1])]
     props += [(name, pointer) for pointer, name in names.items()]
