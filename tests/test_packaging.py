@@ -68,3 +68,17 @@ def test_ci_runs_the_readme_test_command_then_the_minimum_versions():
     assert command in readme
     assert command in script
     assert "minimum-versions.txt" in script
+
+
+def test_every_package_of_the_source_tree_ships_in_the_wheel():
+    # setup.cfg lists packages by name: a new package left out installs without it, and every
+    # command that imports it fails with ModuleNotFoundError on a user's machine (CI caught it once)
+    config = configparser.ConfigParser()
+    config.read(ROOT / "setup.cfg", encoding="utf-8")
+    listed = {line.strip() for line in config["options"]["packages"].splitlines() if line.strip()}
+    found = {
+        ".".join(init.parent.relative_to(ROOT).parts)
+        for init in (ROOT / "outlookgen").rglob("__init__.py")
+        if "__pycache__" not in init.parts
+    }
+    assert found - listed == set(), "add these to [options] packages in setup.cfg"
