@@ -21,7 +21,7 @@ import pytest
 import yaml
 from conftest import ROOT
 
-from outlookgen.project.shards import Shard, assign, estimate_tasks, pick
+from outlookgen.project.shards import SPEC_COST, Shard, assign, estimate_cost, estimate_tasks, pick
 
 MINIMAL = ROOT / "tests" / "specs" / "valid" / "minimal.yaml"
 GIT = shutil.which("git")
@@ -126,6 +126,21 @@ def test_balancing_by_tasks_evens_out_the_work():
         split = assign(names, count, "tasks", weights.get)
         loads = [sum(weights[n] for n in names if split[n] == k) for k in range(count)]
         assert max(loads) - min(loads) <= 200, loads  # never more than one spec's worth apart
+
+
+def test_a_shard_of_many_small_specs_is_not_given_as_many_tasks_as_one_big_spec(tmp_path):
+    # one spec of 1,000 tasks and ten of 100: equal tasks per shard would put all ten small
+    # specs in one job, which then pays ten specs' fixed cost the other job does not
+    names = ["big.yaml", *(f"small{i}.yaml" for i in range(10))]
+    for i, name in enumerate(names):
+        (tmp_path / name).write_text(spec_text(name, tasks=1000 if i == 0 else 100), encoding="utf-8")
+    split = assign(names, 2, "tasks", lambda n: estimate_cost(tmp_path / n))
+    with_big = {n for n in names if split[n] == split["big.yaml"]}
+    assert len(with_big) > 1  # the big spec's job also takes small ones
+    loads = [sum(estimate_cost(tmp_path / n) for n in names if split[n] == k) for k in range(2)]
+    assert max(loads) - min(loads) <= 100 + SPEC_COST, loads  # within one small spec's work
+    tasks_only = assign(names, 2, "tasks", lambda n: estimate_tasks(tmp_path / n))
+    assert {n for n in names if tasks_only[n] == tasks_only["big.yaml"]} == {"big.yaml"}
 
 
 def test_task_count_is_estimated_from_the_spec_text(tmp_path):

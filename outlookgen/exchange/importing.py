@@ -546,15 +546,9 @@ def update_spec(text: str, plan: ForeignPlan, *, valid_ids: Mapping[str, str]) -
 
     ``valid_ids`` maps each task id of the spec to its name (from the model).
     """
-    from ruamel.yaml import YAML
-    from ruamel.yaml.util import load_yaml_guess_indent
+    from outlookgen.exchange.roundtrip import load_round_trip
 
-    yaml = YAML()
-    yaml.preserve_quotes = True
-    yaml.width = 4096
-    # keep the file's own indentation; one parse (the guess reads the text, then loads with this YAML)
-    document, sequence, offset = load_yaml_guess_indent(text, yaml=yaml)
-    yaml.indent(mapping=offset or 2, sequence=sequence or 4, offset=offset or 2)
+    yaml, document = load_round_trip(text)  # the file's own indentation, comments and quoting kept
     names: dict[str, list[str]] = {}
     for ident, name in valid_ids.items():
         names.setdefault(name, []).append(ident)

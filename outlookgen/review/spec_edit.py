@@ -38,15 +38,6 @@ class Edited:
     changes: int = 0
 
 
-def _yaml():
-    from ruamel.yaml import YAML
-
-    yaml = YAML()
-    yaml.preserve_quotes = True
-    yaml.width = 4096
-    return yaml
-
-
 def _node(document: Any, path: tuple) -> Any:
     node = document
     for part in path:
@@ -115,13 +106,10 @@ def apply_review(text: str, review: Review, current: Any, base: Any | None = Non
     ``base`` is the spec the document was built from when it is not the
     current one (three-way merge); None means the document shows ``current``.
     """
-    from ruamel.yaml.util import load_yaml_guess_indent
+    from outlookgen.exchange.roundtrip import load_round_trip
 
     base_data = current if base is None else base
-    yaml = _yaml()
-    # one parse: ruamel guesses the file's own indentation from the text, then loads with this YAML
-    document, sequence, offset = load_yaml_guess_indent(text, yaml=yaml)
-    yaml.indent(mapping=offset or 2, sequence=sequence or 4, offset=offset or 2)
+    yaml, document = load_round_trip(text)  # the file's own indentation, comments and quoting kept
     result = Edited(text)
     removals: dict[tuple, set[int]] = {}
     insertions: dict[tuple, list[tuple[int, Any]]] = {}
