@@ -173,6 +173,8 @@ class _Reader:
                 self.block(tc, row, len(row.cells) - 1)
 
     def paragraph(self, p, row: Row | None, cell: int) -> None:
+        if not self.pending and all(child.tag == W + "pPr" for child in p):
+            return  # an empty paragraph (most Gantt cells): no text, no marker, nothing to map
         para = Paragraph(len(self.paragraphs), p.sourceline or 1, row=row, cell=cell)
         para.items.extend(self.pending)
         self.pending = []
