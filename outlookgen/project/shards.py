@@ -12,8 +12,8 @@ once — whatever machine, folder or order each job sees them in.
   tie), so shards take about the same time. A spec's work is its task count,
   estimated from its text (the ``duration:`` keys every task has) without
   parsing it, plus :data:`SPEC_COST`: what building any spec costs before its
-  first task. Balancing tasks alone left a shard of many small specs 16 %
-  slower than one of a few big ones (bench/portfolio.py, CPU time).
+  first task, so a job of many small specs is not given as many tasks as a
+  job of a few big ones.
 """
 
 from __future__ import annotations
