@@ -22,6 +22,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from outlookgen.spec.pointers import escape_token
+
 __all__ = ["Derived", "SpecText", "derived", "field_beside", "pointer_of", "sources_of", "traced"]
 
 
@@ -87,11 +89,7 @@ def field_beside(value: Any, name: str) -> str | None:
     pointer = pointer_of(value)
     if pointer is None:
         return None
-    return pointer.rsplit("/", 1)[0] + "/" + _escape(name)
-
-
-def _escape(token: str) -> str:
-    return token.replace("~", "~0").replace("/", "~1")
+    return pointer.rsplit("/", 1)[0] + "/" + escape_token(name)
 
 
 def traced(data: Any, pointer: str = "") -> Any:
@@ -99,7 +97,7 @@ def traced(data: Any, pointer: str = "") -> Any:
     if isinstance(data, str):
         return data if isinstance(data, SpecText) else SpecText(data, pointer)
     if isinstance(data, Mapping):
-        return {key: traced(value, f"{pointer}/{_escape(str(key))}") for key, value in data.items()}
+        return {key: traced(value, f"{pointer}/{escape_token(str(key))}") for key, value in data.items()}
     if isinstance(data, list):
         return [traced(value, f"{pointer}/{index}") for index, value in enumerate(data)]
     return data

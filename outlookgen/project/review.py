@@ -231,7 +231,7 @@ def _shown_path(path: tuple) -> str:
 
 
 def _review_warnings(review, loaded, shown: str) -> list[Diagnostic]:
-    from outlookgen.review.mapping import parse_pointer
+    from outlookgen.spec.pointers import parse_pointer
 
     out: list[Diagnostic] = []
     for edit in review.computed:

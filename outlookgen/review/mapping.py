@@ -26,6 +26,7 @@ from typing import Any
 
 from outlookgen.review.patch import Char, displayed, patch_source, tracked_edits
 from outlookgen.review.text import Document, Marker, Paragraph, Row, Segment
+from outlookgen.spec.pointers import MISSING, parse_pointer, resolve
 
 __all__ = ["Comment", "ItemInsertion", "Review", "TextChange", "Unmapped", "find_changes", "parse_pointer"]
 
@@ -97,34 +98,6 @@ class Review:
 
 
 # -- pointers -------------------------------------------------------------------------------------
-
-
-def parse_pointer(pointer: str) -> tuple | None:
-    """A JSON pointer as a spec path (list indices as ints); None when it is not one."""
-    if pointer == "":
-        return ()
-    if not pointer.startswith("/") or len(pointer) > 1000:
-        return None
-    out: list[Any] = []
-    for token in pointer[1:].split("/"):
-        token = token.replace("~1", "/").replace("~0", "~")
-        out.append(int(token) if _INDEX.match(token) else token)
-    return tuple(out)
-
-
-def resolve(data: Any, path: tuple) -> Any:
-    node = data
-    for part in path:
-        if (isinstance(part, int) and isinstance(node, list) and 0 <= part < len(node)) or (
-            isinstance(part, str) and isinstance(node, dict) and part in node
-        ):
-            node = node[part]
-        else:
-            return _MISSING
-    return node
-
-
-_MISSING = object()
 
 
 def _item_prefixes(pointer: str) -> list[str]:
@@ -363,7 +336,7 @@ def _chosen(sources, text: str, words, data: Any, line: int, vocabulary: dict[st
     if value is None and set(shown) - set(shown.values()):  # words differ from values: a choice field
         value = vocabulary.get(text.casefold())
     old = resolve(data, parse_pointer(sources[0]) or ())
-    if value is None or old is _MISSING:
+    if value is None or old is MISSING:
         return None
     return TextChange(sources[0], old, value, line)
 
@@ -385,9 +358,9 @@ def _closer(region: _Region, shown: tuple[str, str]) -> _Region:
 
 def _text_change(region: _Region, data: Any) -> TextChange | Unmapped | None:
     path = parse_pointer(region.value)
-    value = resolve(data, path) if path is not None else _MISSING
+    value = resolve(data, path) if path is not None else MISSING
     line = region.paragraphs[0].line
-    if value is _MISSING or isinstance(value, (dict, list, bool)) or value is None:
+    if value is MISSING or isinstance(value, (dict, list, bool)) or value is None:
         return Unmapped(
             line, region.text("-"), region.text("+"), f"the document names {region.value[:80]}, not a text of the spec"
         )

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from outlookgen.errors import Diagnostic, OutlookgenError
 from outlookgen.render.docx.trace import PREFIX, PROPERTY_DIGEST, PROPERTY_SPEC
+from outlookgen.spec.pointers import MAX_POINTER
 
 __all__ = ["MAX_COMMENTS", "Origin", "read_comments", "read_origin"]
 
@@ -25,7 +26,6 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 W14_PARA = "{http://schemas.microsoft.com/office/word/2010/wordml}paraId"
 W15 = "{http://schemas.microsoft.com/office/word/2012/wordml}"
 MAX_COMMENTS = 5_000
-MAX_POINTER = 1_000  # far beyond any spec's deepest path
 
 
 @dataclass(frozen=True)

@@ -21,11 +21,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from outlookgen.review.mapping import Review, parse_pointer, resolve
+from outlookgen.review.mapping import Review
+from outlookgen.spec.pointers import MISSING, parse_pointer, pointer_of_path, resolve
 
 __all__ = ["Edited", "apply_review"]
 
-_MISSING = object()
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 _ID_TAIL = re.compile(r"^(.*?)(\d+)$")
 
@@ -44,7 +44,7 @@ def _node(document: Any, path: tuple) -> Any:
         try:
             node = node[part]
         except (KeyError, IndexError, TypeError):
-            return _MISSING
+            return MISSING
     return node
 
 
@@ -97,7 +97,7 @@ def _translate(path: tuple, base: Any, current: Any) -> tuple | None:
 
 
 def _same(a: Any, b: Any) -> bool:
-    return a is not _MISSING and b is not _MISSING and str(a) == str(b)
+    return a is not MISSING and b is not MISSING and str(a) == str(b)
 
 
 def apply_review(text: str, review: Review, current: Any, base: Any | None = None) -> Edited:
@@ -136,7 +136,7 @@ def apply_review(text: str, review: Review, current: Any, base: Any | None = Non
             result.changes += 1
             continue
         parent = _node(document, target[:-1])
-        if parent is _MISSING:
+        if parent is MISSING:
             continue
         if change.new != str(change.old):
             parent[target[-1]] = _styled(parent[target[-1]], change.new)
@@ -156,7 +156,7 @@ def apply_review(text: str, review: Review, current: Any, base: Any | None = Non
     for insertion in review.insertions:
         list_path = parse_pointer(insertion.list_pointer)
         target = here(list_path) if list_path is not None else None
-        seq = _node(document, target) if target is not None else _MISSING
+        seq = _node(document, target) if target is not None else MISSING
         if not isinstance(seq, list):
             result.conflicts.append((list_path or (), f"{insertion.list_pointer} is no longer a list in the spec"))
             continue
@@ -269,7 +269,7 @@ def _drop_references(document: Any, current: Any, removals: dict[tuple, set[int]
                     seq = _node(document, path)
                     if isinstance(seq, list) and value in seq:
                         seq.remove(value)
-                        result.notes.append(f"{_pointer(path)}: {value} removed (the review removed that item)")
+                        result.notes.append(f"{pointer_of_path(path)}: {value} removed (the review removed that item)")
                     continue
                 stack.append(((*path, index), value))
 
@@ -283,24 +283,20 @@ def _rename_references(document: Any, current: Any, old: str, new: str, owner: t
             for key, value in node.items():
                 if value == old and not (key == "id" and path == owner):
                     holder = _node(document, path)
-                    if holder is not _MISSING and holder.get(key) == old:
+                    if holder is not MISSING and holder.get(key) == old:
                         holder[key] = new
-                        result.notes.append(f"{_pointer((*path, key))}: {old} renamed {new}")
+                        result.notes.append(f"{pointer_of_path((*path, key))}: {old} renamed {new}")
                 elif isinstance(value, (dict, list)):
                     stack.append(((*path, key), value))
         elif isinstance(node, list):
             for index, value in enumerate(node):
                 if value == old:
                     holder = _node(document, path)
-                    if holder is not _MISSING and holder[index] == old:
+                    if holder is not MISSING and holder[index] == old:
                         holder[index] = new
-                        result.notes.append(f"{_pointer((*path, index))}: {old} renamed {new}")
+                        result.notes.append(f"{pointer_of_path((*path, index))}: {old} renamed {new}")
                 elif isinstance(value, (dict, list)):
                     stack.append(((*path, index), value))
-
-
-def _pointer(path: tuple) -> str:
-    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in path)
 
 
 def _restructure(document, removals, insertions, reorders, result: Edited) -> None:
@@ -310,7 +306,7 @@ def _restructure(document, removals, insertions, reorders, result: Edited) -> No
         seq = _node(document, list_path)
         if not isinstance(seq, list):
             continue
-        order = reorders.get(_pointer(list_path)) or list(range(len(seq)))
+        order = reorders.get(pointer_of_path(list_path)) or list(range(len(seq)))
         if order != list(range(len(seq))):
             result.changes += 1
         added: dict[int, list] = {}

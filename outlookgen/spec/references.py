@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import difflib
 import math
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -17,6 +16,7 @@ from typing import Any
 
 from outlookgen.errors import Diagnostic, format_path
 from outlookgen.spec.loader import LoadedSpec
+from outlookgen.spec.pointers import MISSING, parse_pointer, resolve
 from outlookgen.spec.timing import Amount, dependency_entries, parse_amount, parse_day
 
 # The plan may not run past this unit: dates are computed from unit numbers and
@@ -415,29 +415,9 @@ def _check_review_paths(data: dict, report) -> None:
         pointer = comment.get("path")
         if not isinstance(pointer, str) or not pointer.startswith("/"):
             continue  # "" is the whole document; anything else the schema check reports
-        if not _resolves(data, pointer):
+        target = parse_pointer(pointer)
+        if target is None or resolve(data, target) is MISSING:
             report((*path, "path"), f"review comment points at {pointer}, which is not in the spec")
-
-
-# A list index in a JSON pointer: no sign, no leading zero, and not '-' (the item after the last).
-_INDEX = re.compile(r"0|[1-9][0-9]{0,8}")
-
-
-def _resolves(data: Any, pointer: str) -> bool:
-    """The JSON pointer (RFC 6901) names a value in ``data``: a key of a mapping, an index of a list."""
-    node = data
-    for token in pointer[1:].split("/"):
-        token = token.replace("~1", "/").replace("~0", "~")
-        if isinstance(node, dict) and token in node:
-            node = node[token]
-        elif isinstance(node, list) and _INDEX.fullmatch(token):
-            index = int(token)
-            if index >= len(node):
-                return False
-            node = node[index]
-        else:
-            return False
-    return True
 
 
 def _within_limit(value: Any) -> bool:
