@@ -1,6 +1,7 @@
 """A PMO portfolio of 1,000 specs on this machine: full build, 4 CI shards, no-op, --check, --affected-since, portfolio.
 
     python bench/portfolio.py [--specs 1000] [--formats md,html,docx] [--repeat 3] [--keep DIR] [--here]
+                              [--shards-only]
 
 Generates a portfolio in a temporary git repository: ``projects/<n>/plan.yaml``
 (every spec has the same file name: the tree layout keeps them apart) with
@@ -12,7 +13,9 @@ copy of this checkout's files unless ``--here``):
 
 * a full build with ``-j 2``;
 * each of 4 shards (``--shard K/4 --force -j 2``, one after another), split
-  by name and balanced by tasks, and how far the slowest is from the fastest
+  by name, balanced by tasks, and dealt by the seconds each spec took in the
+  full build (``--shard-by time --shard-timings`` its report, as a CI matrix
+  deals by its previous run's merged report), and how far the slowest is from the fastest
   in wall time (the target), in CPU time (what the share cost, whatever else
   the machine was doing) and in tasks;
 * a no-op rebuild and an unchanged ``build --check`` of all specs;
@@ -194,6 +197,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--keep", type=Path, help="build the portfolio here and keep it (default: a temporary folder)")
     parser.add_argument("--here", action="store_true", help="run the checkout itself, not a copy of its files")
+    parser.add_argument("--shards-only", action="store_true", help="stop after the full build and the shards")
+    parser.add_argument("--split", default="name,tasks,time", help="the ways to split, comma-separated")
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="outlookgen-portfolio-"))
     root = args.keep or tmp / "pmo"
@@ -221,11 +226,13 @@ def main() -> None:
         full = run([*build, "-j", "2", "--report", "build-all.json"], root, env)
         print(f"  full build -j 2                  {full:8.1f} s")
 
-        for by in ("name", "tasks"):
+        for by in args.split.split(","):
             walls, cpus, tasks_of = [], [], []
             for k in range(1, 5):
-                report = root / f"build-{k}.json" if by == "name" else root / f"balanced-{k}.json"
+                report = root / f"build-{k}.json" if by == "name" else root / f"{by}-{k}.json"
                 cmd = [*build, "--force", "-j", "2", "--shard", f"{k}/4", "--shard-by", by, "--report", report.name]
+                if by == "time":
+                    cmd += ["--shard-timings", "build-all.json"]  # the seconds the full build measured
                 wall, cpu = run_cpu(cmd, root, env)
                 walls.append(wall)
                 cpus.append(cpu)
@@ -240,6 +247,8 @@ def main() -> None:
                 f" tasks {100 * spread(tasks_of):.1f} %"
             )
 
+        if args.shards_only:
+            return
         noop = median(build, root, env, args.repeat)
         print(f"  no-op rebuild                    {noop:8.2f} s   target <= 1.5 s   {verdict(noop <= 1.5)}")
         check = median([*build, "--check"], root, env, args.repeat)

@@ -21,7 +21,17 @@ import pytest
 import yaml
 from conftest import ROOT
 
-from outlookgen.project.shards import SPEC_COST, Shard, assign, estimate_cost, estimate_tasks, pick
+from outlookgen.project.shards import (
+    SPEC_COST,
+    Shard,
+    Timings,
+    assign,
+    estimate_cost,
+    estimate_tasks,
+    pick,
+    read_timings,
+    timed_weights,
+)
 
 MINIMAL = ROOT / "tests" / "specs" / "valid" / "minimal.yaml"
 GIT = shutil.which("git")
@@ -93,7 +103,7 @@ def built_names(report: dict) -> set[str]:
 # --------------------------------------------------------------------------- shards
 
 
-@pytest.mark.parametrize("by", ["name", "tasks"])
+@pytest.mark.parametrize("by", ["name", "tasks", "time"])
 def test_shards_cover_every_spec_exactly_once_for_many_n(by):
     rng = random.Random(17)
     names = [f"portfolio/{rng.choice('abcdefgh')}/{i:04d}/plan.yaml" for i in range(700)]
@@ -150,6 +160,47 @@ def test_task_count_is_estimated_from_the_spec_text(tmp_path):
     assert estimate_tasks(tmp_path / "missing.yaml") == 1
 
 
+def timings_of(milliseconds: dict[str, int]) -> Timings:
+    return Timings("build.json", "d", milliseconds)
+
+
+def test_dealing_by_time_evens_out_measured_seconds_where_task_counts_mislead(tmp_path):
+    # Four specs of 50 tasks each; one (a zh-CN spec with long texts, say) took four times as
+    # long as the others. Equal tasks put two specs in each job: one job then takes 5 s, the
+    # other 2 s. Dealt by what they took, the slow spec's job takes nothing else... and the
+    # other three share one job: 4 s against 3 s.
+    names = ["slow.yaml", "a.yaml", "b.yaml", "c.yaml"]
+    for name in names:
+        (tmp_path / name).write_text(spec_text(name, tasks=50), encoding="utf-8")
+    seconds = {"slow.yaml": 4000, "a.yaml": 1000, "b.yaml": 1000, "c.yaml": 1000}
+    paths = {tmp_path / n: n for n in names}
+    by_tasks = pick(list(paths), paths, Shard(1, 2, "tasks")), pick(list(paths), paths, Shard(2, 2, "tasks"))
+    by_time = [pick(list(paths), paths, Shard(k, 2, "time", timings_of(seconds))) for k in (1, 2)]
+
+    def spread(shares):
+        loads = [sum(seconds[paths[p]] for p in share) for share in shares]
+        return max(loads) - min(loads)
+
+    assert spread(by_tasks) == 3000
+    assert spread(by_time) == 1000
+    assert [len(share) for share in by_time] in ([1, 3], [3, 1])
+
+
+def test_a_spec_the_timings_do_not_know_weighs_its_work_at_the_measured_rate():
+    # a.yaml and b.yaml were measured at 10 ms per unit of estimated work; new.yaml, never
+    # built, is estimated at that rate rather than in task units beside milliseconds
+    costs = {"a.yaml": 100, "b.yaml": 300, "new.yaml": 200}
+    weights = timed_weights(list(costs), timings_of({"a.yaml": 1000, "b.yaml": 3000}), costs.__getitem__)
+    assert weights == {"a.yaml": 1000, "b.yaml": 3000, "new.yaml": 2000}
+    # nothing measured at all: the work estimate alone, as --shard-by tasks deals
+    assert timed_weights(list(costs), timings_of({}), costs.__getitem__) == costs
+
+
+def test_splitting_by_time_needs_timings():
+    with pytest.raises(ValueError, match="--shard-timings"):
+        Shard.parse("1/2", "time")
+
+
 @pytest.mark.parametrize("text", ["0/4", "5/4", "1/0", "a/b", "2", "2/4/1", "-1/4"])
 def test_a_malformed_shard_is_a_usage_error(text, cli, tmp_path):
     code, _, err = cli("build", MINIMAL, "--shard", text, "-o", tmp_path)
@@ -189,6 +240,89 @@ def test_shard_jobs_build_disjoint_sets_that_cover_the_project(repo, cli, by):
     assert "9 spec(s) from 3 report(s): built 9" in out
     assert len(report_of(merged)["specs"]) == 9
     assert "| 9 | 9 | 0 | 0 | 0 |" in (repo / "summary.md").read_text(encoding="utf-8")
+
+
+@needs_git
+def test_shards_dealt_by_the_last_build_seconds_cover_the_project_and_merge(repo, cli):
+    # the previous run: a whole build whose report says what each spec took
+    assert cli("build", "--report", repo / "last.json", "-q", cwd=repo)[0] == 0
+    last = report_of(repo / "last.json")
+    assert all(r["build_seconds"] and r["build_seconds"] == r["seconds"] for r in last["specs"])
+    timings = read_timings(repo / "last.json")
+    assert set(timings.milliseconds) == {r["spec"] for r in last["specs"]}
+
+    reports = []
+    for k in (1, 2, 3):
+        report = repo / f"time-{k}.json"
+        args = ("--shard", f"{k}/3", "--shard-by", "time", "--shard-timings", "last.json", "--force")
+        code, _, err = cli("build", *args, "--report", report, cwd=repo)
+        assert code == 0, err
+        reports.append(report)
+        assert report_of(report)["split_by"] == "time"
+        assert report_of(report)["split_timings"] == timings.digest
+    shares = [built_names(report_of(r)) for r in reports]
+    assert sum(len(s) for s in shares) == 9 and len(set().union(*shares)) == 9
+    assert cli("merge", *reports, "-o", repo / "merged.json", cwd=repo)[0] == 0
+
+    # a job handed other timings deals differently: merge says so instead of passing overlaps
+    other = report_of(repo / "last.json")
+    for record in other["specs"]:
+        record["build_seconds"] = 1.0 if record["spec"].startswith("projects/erp") else 0.001
+    (repo / "other.json").write_text(json.dumps(other), encoding="utf-8")
+    args = ("--shard", "3/3", "--shard-by", "time", "--shard-timings", "other.json", "--force")
+    assert cli("build", *args, "--report", repo / "odd.json", "-q", cwd=repo)[0] == 0
+    code, _, err = cli("merge", reports[0], reports[1], repo / "odd.json", cwd=repo)
+    assert code == 1
+    assert "every shard must be dealt alike" in err
+
+
+@needs_git
+def test_a_skipped_spec_reports_what_its_outputs_took_when_built(repo, cli):
+    # CI restores the cache, so most specs are skipped: their report still carries their cost
+    assert cli("build", "--report", repo / "first.json", "-q", cwd=repo)[0] == 0
+    assert cli("build", "--report", repo / "second.json", "-q", cwd=repo)[0] == 0
+    first = {r["spec"]: r for r in report_of(repo / "first.json")["specs"]}
+    second = report_of(repo / "second.json")["specs"]
+    assert {r["state"] for r in second} == {"skipped"}
+    assert all(r["seconds"] == 0.0 and r["build_seconds"] == first[r["spec"]]["seconds"] for r in second)
+    assert read_timings(repo / "second.json").milliseconds == read_timings(repo / "first.json").milliseconds
+
+
+def test_timings_that_are_not_a_report_are_a_located_error(cli, tmp_path):
+    (tmp_path / "times.json").write_text("{}", encoding="utf-8")
+    (tmp_path / "broken.json").write_bytes(b'{"format": ')
+    for timings in (tmp_path / "times.json", tmp_path / "broken.json"):
+        args = ("--shard", "1/2", "--shard-by", "time", "--shard-timings", timings, "-o", tmp_path / "out")
+        code, _, err = cli("build", MINIMAL, *args)
+        assert code == 1
+        assert re.match(rf"{re.escape(str(timings))}:1:1: error: \$: is not a build report", err), err
+        assert "Traceback" not in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_timings_not_there_yet_deal_by_estimated_work_with_a_warning(cli, tmp_path):
+    # a CI's first run: the previous run's report is restored by later runs only
+    absent = tmp_path / "build.json"
+    args = ("--shard", "1/1", "--shard-by", "time", "--shard-timings", absent, "--report", tmp_path / "r.json")
+    code, _, err = cli("build", MINIMAL, *args, "-o", tmp_path / "out")
+    assert code == 0
+    assert f"{absent}:1:1: warning: $: no such report yet: specs are dealt by their estimated work" in err
+    assert report_of(tmp_path / "r.json")["split_timings"] == read_timings(absent).digest
+    assert read_timings(absent).missing and not read_timings(absent).milliseconds
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("--shard", "1/2", "--shard-by", "time"),
+        ("--shard", "1/2", "--shard-timings", "t.json"),
+        ("--shard-by", "time", "--shard-timings", "t.json"),
+    ],
+)
+def test_shard_timings_without_their_partners_are_a_usage_error(args, cli, tmp_path):
+    code, _, err = cli("build", MINIMAL, *args, "-o", tmp_path)
+    assert code == 2
+    assert "--shard" in err
 
 
 @needs_git
@@ -486,28 +620,46 @@ def test_the_documented_github_actions_matrix_builds_merges_and_publishes(repo, 
         encoding="utf-8",
     )
     git(repo, "commit", "-q", "-am", "the documented layout")
-    artifacts = tmp_path / "artifacts"  # what upload-artifact keeps of every job, merged
-    for shard in shards:
-        runner = tmp_path / f"runner-{shard}"  # a fresh runner: its own checkout and cache
-        shutil.copytree(repo, runner)
-        monkeypatch.setenv("OUTLOOKGEN_CACHE_DIR", str(tmp_path / f"cache-{shard}"))
-        for args in _outlookgen_lines(build_job, shard=str(shard)):
-            code, _, err = cli(*args, cwd=runner)
+    [restore] = [s for s in build_job["steps"] if str(s.get("uses", "")).startswith("actions/cache/restore@")]
+    [save] = [s for s in publish_job["steps"] if str(s.get("uses", "")).startswith("actions/cache/save@")]
+    timings = restore["with"]["path"]
+    assert save["with"]["path"] == timings  # the publish job keeps the merged report for the next run
+
+    def run(number: int, restored: Path | None) -> Path:
+        """One run of the workflow: four fresh runners, then the publish job; its folder."""
+        artifacts = tmp_path / f"artifacts-{number}"  # what upload-artifact keeps of every job, merged
+        for shard in shards:
+            runner = tmp_path / f"run{number}-runner-{shard}"  # a fresh runner: its own checkout and cache
+            shutil.copytree(repo, runner)
+            if restored is not None:
+                shutil.copy(restored, runner / timings)  # what actions/cache/restore brings back
+            monkeypatch.setenv("OUTLOOKGEN_CACHE_DIR", str(tmp_path / f"cache-{shard}"))
+            for args in _outlookgen_lines(build_job, shard=str(shard)):
+                code, _, err = cli(*args, cwd=runner)
+                assert code == 0, (args, err)
+                assert ("warning: $: no such report yet" in err) == (restored is None)
+            shutil.copytree(runner / "build", artifacts / "build", dirs_exist_ok=True)
+            shutil.copy(runner / f"build-{shard}.json", artifacts)
+        publish = tmp_path / f"run{number}-publish"
+        shutil.copytree(repo, publish)
+        shutil.copytree(artifacts, publish, dirs_exist_ok=True)
+        monkeypatch.setenv("OUTLOOKGEN_CACHE_DIR", str(tmp_path / f"publish-cache-{number}"))  # nothing cached
+        summary = tmp_path / f"step-summary-{number}.md"
+        for args in _outlookgen_lines(publish_job, GITHUB_STEP_SUMMARY=str(summary)):
+            args = [a for arg in args for a in (sorted(glob.glob(arg, root_dir=publish)) if "*" in arg else [arg])]
+            code, _, err = cli(*args, cwd=publish)
             assert code == 0, (args, err)
-        shutil.copytree(runner / "build", artifacts / "build", dirs_exist_ok=True)
-        shutil.copy(runner / f"build-{shard}.json", artifacts)
-    publish = tmp_path / "publish"
-    shutil.copytree(repo, publish)
-    shutil.copytree(artifacts, publish, dirs_exist_ok=True)
-    monkeypatch.setenv("OUTLOOKGEN_CACHE_DIR", str(tmp_path / "publish-cache"))  # nothing cached here
-    summary = tmp_path / "step-summary.md"
-    for args in _outlookgen_lines(publish_job, GITHUB_STEP_SUMMARY=str(summary)):
-        args = [a for arg in args for a in (sorted(glob.glob(arg, root_dir=publish)) if "*" in arg else [arg])]
-        code, _, err = cli(*args, cwd=publish)
-        assert code == 0, (args, err)
-    assert "| 9 | 9 | 0 | 0 | 0 |" in summary.read_text(encoding="utf-8")
+        assert "| 9 | 9 | 0 | 0 | 0 |" in summary.read_text(encoding="utf-8")
+        return publish
+
+    publish = run(1, None)  # the first run: no timings yet
     site = publish / "build" / "outlooks"
     every = {str(p.relative_to(repo).with_suffix("")) for p in (repo / "projects").rglob("*.yaml")}
     assert {str(p.relative_to(site).with_suffix("")) for p in site.rglob("*.html")} == every | {"portfolio"}
     page = (site / "portfolio.html").read_text(encoding="utf-8")
     assert all(f"Project {i}" in page for i in range(9))  # every shard's projects, from the merged report
+    # the next run deals by what the first measured, every job alike, and still merges
+    second = run(2, publish / timings)
+    digests = {report_of(second / f"build-{k}.json")["split_timings"] for k in shards}
+    assert digests == {read_timings(publish / timings).digest}
+    assert read_timings(publish / timings).milliseconds.keys() == {f"{name}.yaml" for name in every}

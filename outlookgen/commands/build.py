@@ -78,10 +78,18 @@ def _shard(_ctx, _param, value: str | None) -> str | None:
 )
 @click.option(
     "--shard-by",
-    type=click.Choice(["name", "tasks"]),
+    type=click.Choice(["name", "tasks", "time"]),
     default="name",
     show_default=True,
-    help="Split by a digest of each spec's project-relative path, or deal specs out balanced by task count.",
+    help="Split by a digest of each spec's project-relative path, or deal specs out balanced by task count,"
+    " or by the seconds each took last time (--shard-timings).",
+)
+@click.option(
+    "--shard-timings",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="REPORT",
+    help="With --shard-by time: a build report (build --report, or outlookgen merge) of an earlier build;"
+    " every job of the matrix must be given the same one.",
 )
 @click.option(
     "--affected-since",
@@ -124,6 +132,7 @@ def build(
     layout: str | None,
     shard: str | None,
     shard_by: str,
+    shard_timings: Path | None,
     affected_since: str | None,
     touched: bool,
     report: Path | None,
@@ -141,7 +150,7 @@ def build(
     from outlookgen.project.build import BuildOptions, Scope, with_project
     from outlookgen.project.build import build as run_build
     from outlookgen.project.faults import SYSTEM_ERRORS
-    from outlookgen.project.shards import Shard
+    from outlookgen.project.shards import Shard, read_timings
 
     options = BuildOptions(
         formats=formats,
@@ -158,15 +167,26 @@ def build(
         toc_pages=toc_pages,
         strict=strict,
     )
-    scope = Scope(
-        shard=Shard.parse(shard, shard_by) if shard else None,
-        affected_since=affected_since,
-        touched=specs if touched else None,
-        report=report,
-    )
+    if (shard_by == "time") != (shard_timings is not None):
+        raise click.UsageError("--shard-by time and --shard-timings REPORT go together")
+    if shard_timings is not None and shard is None:
+        raise click.UsageError("--shard-timings is for a sharded build: give --shard K/N too")
     started = time.perf_counter()
     with _Progress(enabled=not quiet) as progress:
         try:
+            timings = read_timings(shard_timings) if shard_timings is not None else None
+            if timings is not None and timings.missing:
+                from outlookgen.commands.common import report as print_lines
+                from outlookgen.errors import Diagnostic
+
+                message = "no such report yet: specs are dealt by their estimated work, as --shard-by tasks does"
+                print_lines([Diagnostic(str(shard_timings), 1, 1, "$", message, severity="warning")])
+            scope = Scope(
+                shard=Shard.parse(shard, shard_by, timings) if shard else None,
+                affected_since=affected_since,
+                touched=specs if touched else None,
+                report=report,
+            )
             # --touched: the names are changed files; the project's specs are what may be built.
             chosen, options = with_project(() if touched else specs, options)
             result = run_build(chosen, options, progress=progress.update, scope=scope)

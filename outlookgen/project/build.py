@@ -317,7 +317,7 @@ def _remember(records, outcome: SpecOutcome, name: str, context: str, base: Path
     inputs = cache.build_digest(sources, context)
     for fmt, payload in outcome.outputs.items():
         record.record(inputs, fmt, cache.digest_bytes(payload))
-    record.learn(outcome.facts, outcome.findings, outcome.tasks)
+    record.learn(outcome.facts, outcome.findings, outcome.tasks, outcome.seconds if not outcome.problems else None)
     return inputs
 
 

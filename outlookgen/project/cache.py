@@ -170,7 +170,8 @@ class SpecRecord:
     digest of all of their bytes with the spec's; ``builds`` maps an inputs
     digest to ``{format: output digest}``. What was learnt of the spec —
     ``facts`` (for the portfolio), ``findings`` (lint) and ``tasks`` — belongs
-    to ``sources`` too and is cleared when they change. Facts and findings
+    to ``sources`` too and is cleared when they change, as is ``seconds``, what
+    its last build took (``--shard-by time`` deals by it). Facts and findings
     are kept in a file of their own, read only when asked for: an up-to-date
     check of a thousand specs reads just the small part it needs.
     """
@@ -183,12 +184,14 @@ class SpecRecord:
         sources: str = "",
         builds: dict[str, dict[str, str]] | None = None,
         tasks: int | None = None,
+        seconds: float | None = None,
     ) -> None:
         self.key, self.spec = key, spec
         self.spec_digest: str | None = None  # the digest of the spec's bytes the record was looked up by
         self.dependencies, self.sources = dependencies, sources
         self.builds = builds if builds is not None else {}
         self.tasks = tasks
+        self.seconds = seconds
         self.changed = False  # the main file must be written
         self._learnt: tuple[dict | None, list | None] | None = None  # (facts, findings) once read
         self._learnt_changed = False
@@ -209,7 +212,9 @@ class SpecRecord:
                 if isinstance(outputs, dict) and all(isinstance(v, str) for v in outputs.values())
             }
             tasks = tasks if isinstance(tasks, int) and not isinstance(tasks, bool) else None
-            return cls(key, spec, tuple(deps), raw["sources"], kept, tasks)
+            seconds = raw.get("seconds")
+            seconds = float(seconds) if isinstance(seconds, (int, float)) and not isinstance(seconds, bool) else None
+            return cls(key, spec, tuple(deps), raw["sources"], kept, tasks, seconds)
         except (ValueError, TypeError, KeyError, AttributeError, RecursionError):
             # A missing or damaged record only costs a rebuild.
             return cls(key, spec)
@@ -242,7 +247,7 @@ class SpecRecord:
         deps = tuple(sorted(dependencies))
         if sources != self.sources or deps != self.dependencies:
             self.sources, self.dependencies = sources, deps
-            self.builds, self.tasks, self._learnt = {}, None, (None, None)
+            self.builds, self.tasks, self.seconds, self._learnt = {}, None, None, (None, None)
             self.changed = True
 
     def outputs(self, inputs: str) -> Mapping[str, str]:
@@ -258,7 +263,7 @@ class SpecRecord:
             self.builds.pop(next(iter(self.builds)))
             self.changed = True
 
-    def learn(self, facts: dict | None, findings: list | None, tasks: int | None) -> None:
+    def learn(self, facts: dict | None, findings: list | None, tasks: int | None, seconds: float | None = None) -> None:
         """Keep what a build or a load found out about the spec (None: not found out this time)."""
         old_facts, old_findings = self._read_learnt()
         new = (facts if facts is not None else old_facts, findings if findings is not None else old_findings)
@@ -266,6 +271,8 @@ class SpecRecord:
             self._learnt, self._learnt_changed = new, True
         if tasks is not None and tasks != self.tasks:
             self.tasks, self.changed = tasks, True
+        if seconds is not None and seconds != self.seconds:
+            self.seconds, self.changed = round(seconds, 3), True
 
     def serialise(self) -> bytes:
         document = {
@@ -275,6 +282,7 @@ class SpecRecord:
             "sources": self.sources,
             "builds": self.builds,
             "tasks": self.tasks,
+            "seconds": self.seconds,
         }
         return _json(document)
 

@@ -85,6 +85,14 @@ def build_report(
                 "dependencies": list(record.dependencies) if usable else [],
                 "outputs": outputs,
                 "seconds": round(outcome.seconds, 3) if outcome is not None else 0.0,
+                # what the outputs took when they were built, this run or an earlier one (--shard-by time)
+                "build_seconds": (
+                    round(outcome.seconds, 3)
+                    if outcome is not None and not failed
+                    else record.seconds
+                    if usable and outcome is None
+                    else None
+                ),
                 "tasks": record.tasks if usable else None,
                 "problems": [_problem(d, base) for d in outcome.problems] if failed else [],
                 "findings": [_finding(f, base) for f in record.findings or ()] if usable else [],
@@ -97,6 +105,8 @@ def build_report(
         "outlookgen": __version__,
         "shard": None if scope.shard is None else {"index": scope.shard.index, "count": scope.shard.count},
         "split_by": None if scope.shard is None else scope.shard.by,
+        # --shard-by time: the timings the specs were dealt by; shards dealt from different ones overlap
+        "split_timings": None if scope.shard is None or scope.shard.timings is None else scope.shard.timings.digest,
         "affected_since": scope.affected_since,
         "touched": scope.touched is not None,  # only the specs named changed files reach (--touched)
         "project_specs": result.project_specs,
@@ -167,6 +177,7 @@ def merge_reports(paths: Sequence[Path]) -> dict[str, Any]:
     merged: list[dict[str, Any]] = []
     shards: dict[int, Path] = {}
     counts: set[int] = set()
+    splits: dict[tuple, Path] = {}  # (how, timings digest) -> the first report dealt that way
     project_specs: set[int] = set()
     narrowed = False  # a change picked the specs (--affected-since, --touched): not every spec is in a shard
     for path in paths:
@@ -175,6 +186,7 @@ def merge_reports(paths: Sequence[Path]) -> dict[str, Any]:
         shard = document.get("shard")
         if isinstance(shard, dict) and isinstance(shard.get("index"), int) and isinstance(shard.get("count"), int):
             counts.add(shard["count"])
+            splits.setdefault((document.get("split_by"), document.get("split_timings")), path)
             if shard["index"] in shards:
                 message = f"is shard {shard['index']}/{shard['count']} too, like {shards[shard['index']]}"
                 problems.append(Diagnostic(str(path), 1, 1, "shard", message))
@@ -189,6 +201,10 @@ def merge_reports(paths: Sequence[Path]) -> dict[str, Any]:
                 continue
             seen[name] = path
             merged.append(record)
+    if len(splits) > 1:
+        (how, first), (other, second) = list(splits.items())[:2]
+        message = f"was dealt {_split_words(how)}, but {second} {_split_words(other)}; every shard must be dealt alike"
+        problems.append(Diagnostic(str(first), 1, 1, "split_by", message))
     if len(counts) > 1:
         problems.append(
             Diagnostic(str(paths[0]), 1, 1, "shard", f"the reports come from different splits: {sorted(counts)} jobs")
@@ -213,6 +229,13 @@ def merge_reports(paths: Sequence[Path]) -> dict[str, Any]:
         "project_specs": len(merged),
         "specs": merged,
     }
+
+
+def _split_words(how: tuple) -> str:
+    by, timings = how
+    if by == "time":
+        return f"by time from timings {str(timings)[:12]}"
+    return f"by {by}"
 
 
 def summary(document: Mapping[str, Any]) -> dict[str, Any]:
