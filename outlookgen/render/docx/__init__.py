@@ -185,9 +185,7 @@ def write_document(root, doc: Document) -> bytes:
         trace.add_custom_properties(document, trace.custom_properties_xml(source, writer.bookmarks.names))
     when = timestamp(doc.outlook.meta.date)
     _core_properties(document, context["meta"], labels, locale, when)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return package.normalize(buffer.getvalue(), when)
+    return package.write_zip(package.document_entries(document), when)
 
 
 def _logo_bytes(data_uri: str | None) -> bytes | None:

@@ -33,9 +33,9 @@ leaves out when the text shows that field's default (a task with no
 from __future__ import annotations
 
 import hashlib
-from xml.sax.saxutils import escape
 
 from outlookgen.errors import printable
+from outlookgen.render.docx.blocks import escape_attr, escape_text
 
 __all__ = [
     "PREFIX",
@@ -102,8 +102,8 @@ def custom_properties_xml(source: tuple[str, str], names: dict[str, str]) -> byt
     props = [(PROPERTY_SPEC, printable(source[0])), (PROPERTY_DIGEST, source[1])]
     props += [(name, pointer) for pointer, name in names.items()]
     body = "".join(
-        f'<property fmtid="{_FMTID}" pid="{pid}" name="{escape(name, {chr(34): "&quot;"})}">'
-        f"<vt:lpwstr>{escape(value)}</vt:lpwstr></property>"
+        f'<property fmtid="{_FMTID}" pid="{pid}" name="{escape_attr(name)}">'
+        f"<vt:lpwstr>{escape_text(value)}</vt:lpwstr></property>"
         for pid, (name, value) in enumerate(props, start=2)  # pid 0 and 1 are reserved
     )
     return (
