@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 
 import pytest
 from conftest import ROOT, SAMPLE_FILES, require_tool
@@ -31,6 +32,9 @@ PACKS = {"default": "default", "executive": "executive", "acme": str(ROOT / "sam
 EVERY_KEY = ROOT / "tests" / "specs" / "valid" / "every-key.yaml"
 # (pack, locale or None for the spec's own, spec)
 PAGES = [(pack, locale, spec) for pack in PACKS for locale in ("en", "zh-CN") for spec in SAMPLE_FILES]
+
+
+PORTFOLIOS = [("default", "en"), ("executive", "zh-CN")]
 
 
 def _page_id(page) -> str:
@@ -63,12 +67,32 @@ def pages(tmp_path_factory):
     folder = out / "every-key"
     build([EVERY_KEY], BuildOptions(formats=("html",), output_dir=folder, lint_appendix=True, jobs=1))
     built["every-key"] = folder / (EVERY_KEY.stem + ".html")
+    project = out / "pmo"  # the PMO's roll-up of both samples: a page of wide tables
+    (project / "plans").mkdir(parents=True)
+    for spec in SAMPLE_FILES:
+        (project / "plans" / spec.name).write_bytes(spec.read_bytes())
+    (project / "outlookgen.yaml").write_text(
+        'specs: ["plans/*.yaml"]\nportfolio: {currency: USD, rates: {CNY: 0.14}}\n', encoding="utf-8"
+    )
+    for pack, locale in PORTFOLIOS:
+        folder = out / f"portfolio-{pack}-{locale}"
+        args = ["portfolio", "-f", "html", "-o", str(folder), "-t", PACKS[pack], "--locale", locale, "-q"]
+        env = dict(os.environ, PYTHONPATH=str(ROOT))
+        done = subprocess.run(
+            [sys.executable, "-m", "outlookgen", *args], cwd=project, capture_output=True, text=True, env=env
+        )
+        assert done.returncode == 0, done.stderr
+        built[f"portfolio-{pack}-{locale}"] = folder / "portfolio.html"
     return built
 
 
 @pytest.mark.browser
 @pytest.mark.parametrize("view", VIEWS, ids=[v[0] for v in VIEWS])
-@pytest.mark.parametrize("page", [*PAGES, "every-key"], ids=lambda p: p if isinstance(p, str) else _page_id(p))
+@pytest.mark.parametrize(
+    "page",
+    [*PAGES, "every-key", *(f"portfolio-{pack}-{locale}" for pack, locale in PORTFOLIOS)],
+    ids=lambda p: p if isinstance(p, str) else _page_id(p),
+)
 def test_axe_finds_no_violation(chromium, pages, page, view):
     browser, source = chromium
     _, width, media = view

@@ -7,6 +7,7 @@ these are the writer's decisions behind them, checked without it.
 from __future__ import annotations
 
 import io
+import random
 import zipfile
 
 import pytest
@@ -111,3 +112,15 @@ def test_chinese_gantt_heads_are_never_turned_on_their_side(tmp_path):
     for direction in doc.iter(W + "textDirection"):
         cell_text = "".join(t.text or "" for t in direction.getparent().getparent().iter(W + "t"))
         assert not any(x.is_wide(ch) for ch in cell_text), cell_text
+
+
+@pytest.mark.parametrize("factors", [(1.0, 1.0, 1.0), (1.07, 0.93, 1.11)])
+def test_ascii_text_is_measured_as_the_general_loop_measures_it(factors):
+    # Table cells are measured by a fast path for ASCII; a column's width must not change with it,
+    # so its figures are the general loop's to the last bit, for words, slashes, hyphens, tabs and figures.
+    rng = random.Random(7)
+    alphabet = "abcXYZ019 -/  .,:;()\tK"
+    lines = ["", " ", "K-availability", "USD 96,000", "W1-W12", "a/b/c", "2026-02-10", "--", "x  y"]
+    lines += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40))) for _ in range(5000)]
+    for line in lines:
+        assert x.measure_ascii_line(line, factors) == x.measure_line(line, factors), repr(line)

@@ -647,9 +647,12 @@ class Writer:
         if not rows:
             return
         spans = [[self._span(c) for c in r if self._is_cell(c, r)] for r in rows]
+        # Each cell's text is read once for its column's width and its row's height. The cells
+        # are kept as keys, so lxml hands back these very proxies while the table is written.
+        texts = {c: self._cell_text(c) for r in rows for c in r}
         ncols = max(sum(s) for s in spans) or 1
         width = self._table_width(elem, ctx)
-        widths = self._column_widths(elem, rows, ncols, width)
+        widths = self._column_widths(elem, rows, ncols, width, texts)
         style_name = elem.get("style", "Outlook Table")
         style = self.styles.id("table", style_name)
         text_style = self.styles.id("paragraph", elem.get("text-style", "Table Text"))
@@ -723,7 +726,7 @@ class Writer:
                         fmt=label_fmt if col == span else None,
                     )
                 )
-                height = max(height, self._cell_height(cell, cell_width))
+                height = max(height, self._cell_height(texts[cell], cell_width))
             if col < ncols:  # a short row: pad so every row fills the grid
                 for w in widths[col:]:
                     cells.append(f'<w:tc><w:tcPr><w:tcW w:w="{w}" w:type="dxa"/></w:tcPr><w:p/></w:tc>')
@@ -751,11 +754,11 @@ class Writer:
             return range(n - 1)
         return sorted({*range(min(headers + 1, n - 1)), *range(max(0, n - 3), n - 1)})
 
-    def _cell_height(self, cell, width: int) -> int:
+    def _cell_height(self, text: str, width: int) -> int:
         """A rough height of a cell's text at its width (twips), for the keep rules."""
         room = max(width - _CELL_MARGINS, 200)
         lines = 0
-        for line in self._cell_text(cell).split("\n") or [""]:
+        for line in text.split("\n") or [""]:
             extent = x.text_measure(line, self.font_factors)[1] * _EM_TWIPS_TABLE
             lines += max(1, math.ceil(extent / room))
         return lines * _LINE_TWIPS + 60
@@ -829,7 +832,7 @@ class Writer:
             raise TemplateError(f'docx template: <table width="{raw}"> must be a percentage such as 60%')
         return int(ctx.width * share)
 
-    def _column_widths(self, elem, rows, ncols: int, width: int) -> list[int]:
+    def _column_widths(self, elem, rows, ncols: int, width: int, texts: dict) -> list[int]:
         raw = (elem.get("widths") or "auto").strip()
         if raw != "auto":
             try:
@@ -841,9 +844,9 @@ class Writer:
             if len(weights) != ncols or any(w <= 0 for w in weights):
                 raise TemplateError(f'docx template: widths="{raw}" must give {ncols} positive numbers')
             return _fit([w / sum(weights) * width for w in weights], width)
-        return auto_widths(self._measure(rows, ncols), width)
+        return auto_widths(self._measure(rows, ncols, texts), width)
 
-    def _measure(self, rows, ncols: int) -> list[Measure]:
+    def _measure(self, rows, ncols: int, texts: dict) -> list[Measure]:
         """Per column: its longest word, longest line and longest hyphen-broken piece, in twips, from the cell texts.
 
         Widths come from the font's average advance widths (Calibri's, scaled
@@ -860,7 +863,7 @@ class Writer:
             for cell in row:
                 span = self._span(cell)
                 if span == 1 and col < ncols:
-                    word, line, part = x.text_measure(self._cell_text(cell), self.font_factors)
+                    word, line, part = x.text_measure(texts[cell], self.font_factors)
                     least[col] = max(least[col], word * factor)
                     most[col] = max(most[col], line * factor)
                     piece[col] = max(piece[col], part * factor)
