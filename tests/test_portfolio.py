@@ -407,3 +407,31 @@ def test_the_pdf_and_libreoffice_reading_the_word_file_show_the_portfolio(projec
         ).stdout
         for expected in ("Acme PMO portfolio", "ERP rollout", "MES rollout", "CRM rollout", "Li Wei", "272,800"):
             assert expected in text, f"{expected!r} is not in {pdf}"
+
+
+def test_a_milestone_close_to_the_next_gets_its_whole_name_on_a_lane_below(tmp_path, monkeypatch):
+    # The ERP sample's go-live (采购与生产计划模块全厂上线, 17 Jul) is a few days before the next
+    # milestone on its row: beside its diamond there is room for five characters. Its name goes
+    # on a lane below instead of being cut to "采购与生产…", and the row grows to hold it.
+    from lxml import etree
+
+    root = tmp_path / "pmo"
+    (root / "plans").mkdir(parents=True)
+    for spec in SAMPLE_FILES:
+        (root / "plans" / spec.name).write_bytes(spec.read_bytes())
+    (root / "outlookgen.yaml").write_text(
+        'specs: ["plans/*.yaml"]\nportfolio: {currency: USD, rates: {CNY: 0.14}}\n', encoding="utf-8"
+    )
+    run_portfolio(root, monkeypatch, formats=("html",), output_dir=root / "out")
+    page = (root / "out" / "portfolio.html").read_text(encoding="utf-8")
+    svg = etree.fromstring(re.search(r'<svg[^>]*class="portfolio-timeline".*?</svg>', page, re.S).group(0))
+    ns = {"s": "http://www.w3.org/2000/svg"}
+    written = [(t.xpath("string(text())"), float(t.get("y"))) for t in svg.iterfind(".//s:text", ns)]
+    names = dict(written)
+    assert "采购与生产计划模块全厂上线" in names
+    milestones = [t.xpath("string(text())") for t in svg.iterfind(".//s:text", ns) if float(t.get("x")) > 300]
+    assert "采购与生产计划模块全厂上线" in milestones
+    assert not [text for text in milestones if text.endswith("…")]
+    go_live_row = names["华东精工机械ERP实施工作展望"]
+    assert names["采购与生产计划模块全厂上线"] > go_live_row + 8  # below the row's diamonds
+    assert float(svg.get("height")) > 30 + 2 * 22  # the header and two rows, and a lane more

@@ -7,7 +7,9 @@ share one coordinate system, so a long portfolio prints page by page with the
 axis on top of each. A go-live is a filled diamond in the critical colour,
 any other milestone an outlined one; milestones before the status day are
 grey. Each diamond says project, name and date when pointed at, and its name
-is written beside it as far as the next one leaves room.
+is written beside it when the next one leaves room; otherwise on a lane below
+the row, joined to its diamond by a short line (the row grows a lane for it),
+and cut short only when :data:`MAX_LANES` lanes are full.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ from outlookgen.render.markup import parse_inline, plain_text
 MAX_ROWS = 24
 WIDTH = 940.0
 HEADER = 30.0
+LANE = 12.0  # a line of milestone names below a row's diamonds
+MAX_LANES = 3  # the diamonds' own line and two below it
 
 
 def _n(x: float) -> str:
@@ -79,7 +83,11 @@ def timeline_svg(timeline: dict[str, Any], as_of: date, brand: Brand, labels: di
     chunks = [rows[i : i + MAX_ROWS] for i in range(0, len(rows), MAX_ROWS)]
     out = []
     for number, chunk in enumerate(chunks):
-        height = HEADER + ROW * len(chunk) + 4
+        placed = [_labels(row, x, width) for row in chunk]
+        heights = [ROW + LANE * max((lane for _, _, _, lane in marks), default=0) for marks in placed]
+        tops = [HEADER + sum(heights[:i]) for i in range(len(chunk))]
+        bottom = HEADER + sum(heights)
+        height = bottom + 4
         parts = [
             f'<svg xmlns="http://www.w3.org/2000/svg" class="portfolio-timeline" role="img" '
             f'width="{_n(width)}" height="{_n(height)}" viewBox="0 0 {_n(width)} {_n(height)}" '
@@ -97,7 +105,6 @@ def timeline_svg(timeline: dict[str, Any], as_of: date, brand: Brand, labels: di
                 f'<text x="{_n(qx + quarter_width / 2)}" y="19" font-size="{FONT}" font-weight="700" '
                 f'text-anchor="middle" fill="{c["foreground"]}">{_esc(_plain(q["label"]))}</text>'
             )
-        bottom = HEADER + ROW * len(chunk)
         # Quarter boundaries strong, month boundaries faint.
         months = []
         for q in quarters:
@@ -107,12 +114,11 @@ def timeline_svg(timeline: dict[str, Any], as_of: date, brand: Brand, labels: di
                 months.append((month, k == 0))
         faint = "".join(f"M{_n(x(m) - scale / 2)} {_n(HEADER)}V{_n(bottom)}" for m, first in months if not first)
         strong = "".join(f"M{_n(x(m) - scale / 2)} 0V{_n(bottom)}" for m, first in months if first)
-        for index in range(len(chunk)):
-            top = HEADER + ROW * index
+        for index, top in enumerate(tops):
             if (number * MAX_ROWS + index) % 2:
                 parts.append(
-                    f'<rect x="0" y="{_n(top)}" width="{_n(width)}" height="{ROW}" fill="{c["muted"]}" '
-                    f'fill-opacity="0.45"/>'
+                    f'<rect x="0" y="{_n(top)}" width="{_n(width)}" height="{_n(heights[index])}" '
+                    f'fill="{c["muted"]}" fill-opacity="0.45"/>'
                 )
         parts.append(f'<path d="{faint}" stroke="#d5dbe1" stroke-width="0.6" fill="none"/>')
         parts.append(f'<path d="{strong}" stroke="{c["secondary"]}" stroke-width="0.8" fill="none"/>')
@@ -121,7 +127,7 @@ def timeline_svg(timeline: dict[str, Any], as_of: date, brand: Brand, labels: di
             f'stroke-width="0.8"/>'
         )
         for index, row in enumerate(chunk):
-            parts += _row(row, HEADER + ROW * index, label_w, width, x, c, words)
+            parts += _row(row, placed[index], tops[index], label_w, c, words)
         if start <= as_of <= end:
             ax = x(as_of)
             parts.append(
@@ -134,29 +140,55 @@ def timeline_svg(timeline: dict[str, Any], as_of: date, brand: Brand, labels: di
     return Markup("\n".join(out))
 
 
-def _row(row, top: float, label_w: float, width: float, x, c, words) -> list[str]:
+def _labels(row, x, width: float) -> list[tuple[dict, float, str, int]]:
+    """Each milestone of ``row`` with its x, its name as written and its lane (0: beside it on the diamonds' line).
+
+    A name goes beside its diamond when the next diamond leaves room, else on
+    the first lane below where the name before it there has ended, else
+    beside it cut short. Deterministic: milestones are taken left to right.
+    """
+    points = [m for cell in row["cells"] for m in cell["milestones"]]
+    xs = [x(date.fromisoformat(m["date"])) for m in points]
+    ends = [0.0] * MAX_LANES  # where each lane's last name ends
+    out = []
+    for k, (m, mx) in enumerate(zip(points, xs, strict=True)):
+        name = _plain(m["name"])
+        room = (xs[k + 1] if k + 1 < len(xs) else width - PAD) - mx - 12
+        needed = text_width(name, SMALL)
+        lane = 0
+        if needed > room:
+            free = [j for j in range(1, MAX_LANES) if ends[j] <= mx and mx + 4 + needed <= width - PAD]
+            if free:
+                lane = free[0]
+                ends[lane] = mx + 4 + needed + 8
+        out.append((m, mx, name if lane else _fit(name, room, SMALL), lane))
+    return out
+
+
+def _row(row, marks, top: float, label_w: float, c, words) -> list[str]:
     mid = top + ROW / 2
     title = _plain(row["title"])
     parts = [
         f'<text x="{PAD}" y="{_n(mid + 4)}" font-size="{FONT}" fill="{c["foreground"]}"><title>{_esc(title)}'
         f"</title>{_esc(_fit(title, label_w - PAD, FONT))}</text>"
     ]
-    points = [m for cell in row["cells"] for m in cell["milestones"]]
-    xs = [x(date.fromisoformat(m["date"])) for m in points]
-    for k, (m, mx) in enumerate(zip(points, xs, strict=True)):
-        name = _plain(m["name"])
+    for m, mx, label, lane in marks:
         tip = _esc(f"{title}: {_plain(m['text'])}" + (f" · {_plain(words['go_live'])}" if m["go_live"] else ""))
         color = c["no_data"] if m["past"] else (c["critical"] if m["go_live"] else c["primary"])
         body = color if m["go_live"] else c["background"]
+        if lane:  # a line from the diamond down to its name's lane
+            parts.append(
+                f'<line x1="{_n(mx)}" y1="{_n(mid + 6)}" x2="{_n(mx)}" y2="{_n(mid + LANE * lane + 4)}" '
+                f'stroke="{color}" stroke-width="0.8"/>'
+            )
         parts.append(
             f'<path d="M{_n(mx)} {_n(mid - 6)}L{_n(mx + 6)} {_n(mid)}L{_n(mx)} {_n(mid + 6)}L{_n(mx - 6)} {_n(mid)}Z" '
             f'fill="{body}" stroke="{color}" stroke-width="1.6"><title>{tip}</title></path>'
         )
-        room = (xs[k + 1] if k + 1 < len(xs) else width - PAD) - mx - 12
-        label = _fit(name, room, SMALL)
         if label:
+            lx = mx + 4 if lane else mx + 9
             parts.append(
-                f'<text x="{_n(mx + 9)}" y="{_n(mid + 3.5)}" font-size="{SMALL}" fill="{color}">'
+                f'<text x="{_n(lx)}" y="{_n(mid + 3.5 + LANE * lane)}" font-size="{SMALL}" fill="{color}">'
                 f"<title>{tip}</title>{_esc(label)}</text>"
             )
     return parts
