@@ -407,6 +407,16 @@ def test_the_pdf_and_libreoffice_reading_the_word_file_show_the_portfolio(projec
         ).stdout
         for expected in ("Acme PMO portfolio", "ERP rollout", "MES rollout", "CRM rollout", "Li Wei", "272,800"):
             assert expected in text, f"{expected!r} is not in {pdf}"
+    # The summary's six cards sit three to a row on the page, as they do side by side on screen,
+    # not stacked one a row down most of a page (WeasyPrint lays out no auto-fit grid).
+    layout = subprocess.run(
+        [pdftotext, "-layout", "-enc", "UTF-8", str(project / "out" / "portfolio.pdf"), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    rows = [line.split() for line in layout.splitlines() if "PROJECTS" in line or "AMBER" in line]
+    assert [" ".join(row) for row in rows[:2]] == ["PROJECTS LATE OR BLOCKED RED", "AMBER GREEN OPEN RISKS"], rows
 
 
 def test_a_milestone_close_to_the_next_gets_its_whole_name_on_a_lane_below(tmp_path, monkeypatch):
