@@ -200,6 +200,8 @@ def main() -> None:
     parser.add_argument("--shards-only", action="store_true", help="stop after the full build and the shards")
     parser.add_argument("--split", default="name,tasks,time", help="the ways to split, comma-separated")
     args = parser.parse_args()
+    if not args.shards_only and "name" not in args.split.split(","):
+        parser.error("--split needs name unless --shards-only: the portfolio figures merge the shards split by name")
     tmp = Path(tempfile.mkdtemp(prefix="outlookgen-portfolio-"))
     root = args.keep or tmp / "pmo"
     try:

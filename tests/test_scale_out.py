@@ -663,3 +663,16 @@ def test_the_documented_github_actions_matrix_builds_merges_and_publishes(repo, 
     digests = {report_of(second / f"build-{k}.json")["split_timings"] for k in shards}
     assert digests == {read_timings(publish / timings).digest}
     assert read_timings(publish / timings).milliseconds.keys() == {f"{name}.yaml" for name in every}
+
+
+@needs_git
+def test_merge_reads_a_hand_edited_split_without_a_traceback(repo, cli):
+    for k in (1, 2):
+        assert cli("build", "--shard", f"{k}/2", "--report", repo / f"r{k}.json", "-q", cwd=repo)[0] == 0
+    edited = report_of(repo / "r2.json")
+    edited["split_by"], edited["split_timings"] = ["time"], {"digest": 1}  # not what build writes
+    (repo / "r2.json").write_text(json.dumps(edited), encoding="utf-8")
+    code, _, err = cli("merge", repo / "r1.json", repo / "r2.json", cwd=repo)
+    assert code == 1
+    assert "r1.json:1:1: error: split_by: was dealt by name, but" in err
+    assert "Traceback" not in err

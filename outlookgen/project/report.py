@@ -85,14 +85,7 @@ def build_report(
                 "dependencies": list(record.dependencies) if usable else [],
                 "outputs": outputs,
                 "seconds": round(outcome.seconds, 3) if outcome is not None else 0.0,
-                # what the outputs took when they were built, this run or an earlier one (--shard-by time)
-                "build_seconds": (
-                    round(outcome.seconds, 3)
-                    if outcome is not None and not failed
-                    else record.seconds
-                    if usable and outcome is None
-                    else None
-                ),
+                "build_seconds": _build_seconds(outcome, record, failed),
                 "tasks": record.tasks if usable else None,
                 "problems": [_problem(d, base) for d in outcome.problems] if failed else [],
                 "findings": [_finding(f, base) for f in record.findings or ()] if usable else [],
@@ -113,6 +106,13 @@ def build_report(
         "check": bool(options.check),
         "specs": specs,
     }
+
+
+def _build_seconds(outcome, record, failed: bool) -> float | None:
+    """What a spec's outputs took when they were built, this run or an earlier one (``--shard-by time``)."""
+    if outcome is not None:
+        return None if failed else round(outcome.seconds, 3)
+    return record.seconds if record is not None else None
 
 
 def _checked(target: Path, digest: str) -> str:
@@ -177,7 +177,7 @@ def merge_reports(paths: Sequence[Path]) -> dict[str, Any]:
     merged: list[dict[str, Any]] = []
     shards: dict[int, Path] = {}
     counts: set[int] = set()
-    splits: dict[tuple, Path] = {}  # (how, timings digest) -> the first report dealt that way
+    splits: dict[tuple[str, str], Path] = {}  # (how, timings digest) -> the first report dealt that way
     project_specs: set[int] = set()
     narrowed = False  # a change picked the specs (--affected-since, --touched): not every spec is in a shard
     for path in paths:
@@ -186,7 +186,9 @@ def merge_reports(paths: Sequence[Path]) -> dict[str, Any]:
         shard = document.get("shard")
         if isinstance(shard, dict) and isinstance(shard.get("index"), int) and isinstance(shard.get("count"), int):
             counts.add(shard["count"])
-            splits.setdefault((document.get("split_by"), document.get("split_timings")), path)
+            # as text: a hand-edited report may hold anything there, and a list is no dict key
+            how = (str(document.get("split_by")), str(document.get("split_timings")))
+            splits.setdefault(how, path)
             if shard["index"] in shards:
                 message = f"is shard {shard['index']}/{shard['count']} too, like {shards[shard['index']]}"
                 problems.append(Diagnostic(str(path), 1, 1, "shard", message))
@@ -231,7 +233,7 @@ def merge_reports(paths: Sequence[Path]) -> dict[str, Any]:
     }
 
 
-def _split_words(how: tuple) -> str:
+def _split_words(how: tuple[str, str]) -> str:
     by, timings = how
     if by == "time":
         return f"by time from timings {str(timings)[:12]}"

@@ -98,8 +98,3 @@ def document_entries(document) -> dict[str, bytes]:
         etree.SubElement(types, f"{{{namespace}}}Override", PartName=name, ContentType=overrides[name])
     entries["[Content_Types].xml"] = etree.tostring(types, encoding="UTF-8", standalone=True)
     return entries
-
-
-def normalize(data: bytes, when: datetime | None = None) -> bytes:
-    """Rewrite a zip (as python-docx saved it, current time in every entry) deterministically."""
-    return write_zip(read_zip(data), when)
