@@ -222,9 +222,22 @@ class _NarrowWidths(dict):
         return width
 
 
+class _WordWidths(dict):
+    """Widths of words (and pieces) without CJK, each summed once: words repeat from cell to cell."""
+
+    def __init__(self, characters: _NarrowWidths):
+        super().__init__()
+        self.character = characters.__getitem__
+
+    def __missing__(self, word: str) -> float:
+        width = self[word] = reduce(add, map(self.character, word), 0.0)  # left to right from 0.0
+        return width
+
+
 @cache
-def _narrow_widths(factors: tuple[float, float, float]) -> _NarrowWidths:
-    return _NarrowWidths(factors)
+def _narrow_widths(factors: tuple[float, float, float]) -> tuple[_NarrowWidths, _WordWidths]:
+    characters = _NarrowWidths(factors)
+    return characters, _WordWidths(characters)
 
 
 # Any character :func:`is_wide` holds wide (CJK), for one search of a whole line.
@@ -241,13 +254,10 @@ def measure_narrow_line(line: str, factors: tuple[float, float, float]) -> tuple
     right from 0.0, as the loop adds, so the figures (and the column widths
     made of them) are the very same floats.
     """
-    width_of = _narrow_widths(factors).__getitem__
-
-    def width(text: str) -> float:
-        return reduce(add, map(width_of, text), 0.0)
-
+    characters, words = _narrow_widths(factors)
+    width = words.__getitem__
     # the loop below adds a closing space at its own (scaled) width and takes off an unscaled one
-    line_width = (width(line) + width_of(" ")) - char_width(" ")
+    line_width = (reduce(add, map(characters.__getitem__, line), 0.0) + characters[" "]) - char_width(" ")
     longest_word = max(map(width, _NARROW_WORDS.split(line)))
     longest_piece = max(map(width, _NARROW_PIECES.split(line)))
     if line_width <= SHORT_FIGURE and any(ch.isdigit() for ch in line):
