@@ -45,6 +45,7 @@ from outlookgen.packs.labels import fill
 from outlookgen.render.markup import parse_inline, plain_text
 from outlookgen.render.timing_words import slip_text
 from outlookgen.render.wording import Wording
+from outlookgen.spec.scalars import as_text
 
 MAX_ROWS = 22  # with the axis, about 14 cm: a chunk and its heading fit a landscape A4 page
 ROW = 22
@@ -63,8 +64,7 @@ _STEPS = (1, 2, 4, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 2500, 5000
 
 def _n(x: float) -> str:
     """A coordinate: at most one decimal, no trailing zeros (deterministic, compact)."""
-    s = f"{x:.1f}"
-    return s[:-2] if s.endswith(".0") else s
+    return f"{x:.1f}".removesuffix(".0")
 
 
 def _esc(text: str) -> str:
@@ -111,6 +111,13 @@ def _label(x: float, mid: float, lines: tuple[str, ...], attrs: str, title: str)
 
 def _plain(text: str | None) -> str:
     """Spec text as shown in the chart: inline markup dropped, one line."""
+    # The exact str parse_inline reads: equal texts share one cache entry.
+    return _plain_of(text if type(text) is str else "" if text is None else str(as_text(text)))
+
+
+# Each name is shown three times (label column width, wrapped label, tooltip).
+@lru_cache(maxsize=1 << 14)
+def _plain_of(text: str) -> str:
     return " ".join(plain_text(parse_inline(text)).split())
 
 
