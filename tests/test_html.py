@@ -377,3 +377,14 @@ def test_scrub_replaces_exactly_the_characters_html_forbids():
     text = "".join(chr(cp) for cp in sorted(points))
     expected = "".join("\ufffd" if forbidden(cp) else chr(cp) for cp in sorted(points))
     assert scrub(text) == expected
+
+
+def test_ids_are_kept_by_exact_text_only():
+    # _ident keeps its results by id; Markup equal to a plain id must not share an entry.
+    from markupsafe import Markup
+
+    from outlookgen.render.html import _ident
+
+    assert _ident("a.b<c") == "a.<wbr>b&lt;c"
+    assert _ident(Markup("a.b<c")) == "a.<wbr>b<c"
+    assert _ident("a.b<c") == "a.<wbr>b&lt;c"

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from typing import Any
 
 from markupsafe import Markup, escape
@@ -97,7 +98,23 @@ _ID_BREAK = re.compile(r"([._-])")
 
 def _ident(value: Any) -> Markup:
     """An id that may wrap after ``.``, ``-`` or ``_`` (long ids in narrow print columns)."""
-    return Markup(_ID_BREAK.sub(r"\1<wbr>", str(escape(_text(value)))))
+    return _ident_html(_text(value))
+
+
+def _ident_html(ident: str) -> Markup:
+    # Only an exact str is looked up: escape() leaves Markup as it is, so a
+    # Markup id must not share an entry with the plain text it equals.
+    if type(ident) is str:
+        return _ident_kept(ident)
+    return _ident_made(ident)
+
+
+def _ident_made(ident: str) -> Markup:
+    return Markup(_ID_BREAK.sub(r"\1<wbr>", str(escape(ident))))
+
+
+# An id is printed in its own row and again in every row that refers to it.
+_ident_kept = lru_cache(maxsize=1 << 14)(_ident_made)
 
 
 def _make_refs(anchors: set[str], separator: str):
@@ -112,9 +129,9 @@ def _make_refs(anchors: set[str], separator: str):
             note = raw.get("note") if isinstance(raw, Mapping) else None
             ident = _text(raw.get("id", "")) if isinstance(raw, Mapping) else _text(raw)
             if ident in anchors:
-                part = f'<a href="#item-{escape(ident)}">{_ident(ident)}</a>'
+                part = f'<a href="#item-{escape(ident)}">{_ident_html(ident)}</a>'
             else:
-                part = str(_ident(ident))
+                part = str(_ident_html(ident))
             if note:
                 part += f' <small class="link-type">{escape(_text(note))}</small>'
             parts.append(part)
