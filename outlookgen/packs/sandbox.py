@@ -471,6 +471,8 @@ def _listed_printable(value: Any) -> Any:
     have always taken a generator too. Only generators are listed: other
     iterators, such as a loop's, must not be consumed behind a template's back.
     """
+    if isinstance(value, _SCALARS):  # the usual value: nothing to list or walk
+        return value
     return printable(_materialised(value) if isinstance(value, types.GeneratorType) else value)
 
 

@@ -142,7 +142,7 @@ def _make_refs(anchors: set[str], separator: str):
 
 def _filters(anchors: set[str], separator: str) -> dict[str, Any]:
     return {
-        "inline": lambda v: html_inline(_text(v)),
+        "inline": html_inline,  # reads None and numbers as _text does; called for most cells
         "block": lambda v: html_block(_text(v)),
         "heading": _heading,
         "plain": _plain,
