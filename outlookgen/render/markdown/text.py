@@ -272,6 +272,11 @@ class _Writer:
 
 
 def _render_inlines(nodes: tuple[Inline, ...], mode: str) -> str:
+    if len(nodes) == 1 and type(nodes[0]) is Text and "\n" not in nodes[0].text:
+        # Most fields are one line of plain text: what _Writer.text makes of
+        # it, without the writer (no line break, so the mode plays no part).
+        part = nodes[0].text.replace("\t", " ").lstrip(" \t")
+        return _escape_line_start(escape_text(part)).strip() if part else ""
     writer = _Writer(mode)
     writer.inlines(nodes)
     return writer.result().strip()
