@@ -23,6 +23,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from outlookgen.spec.pointers import escape_token
+from outlookgen.spec.scalars import ScalarFloat, ScalarInt
 
 __all__ = ["Derived", "SpecText", "derived", "field_beside", "pointer_of", "sources_of", "traced"]
 
@@ -94,6 +95,14 @@ def field_beside(value: Any, name: str) -> str | None:
 
 def traced(data: Any, pointer: str = "") -> Any:
     """A copy of the loaded spec data whose strings are :class:`SpecText` with their JSON pointers (RFC 6901)."""
+    kind = type(data)
+    if kind is dict:
+        return _traced_dict(data, pointer)
+    if kind is list:
+        return _traced_list(data, pointer)
+    if kind is str:
+        return SpecText(data, pointer)
+    # What a loaded spec never holds (other mappings, str subclasses) goes the general way.
     if isinstance(data, str):
         return data if isinstance(data, SpecText) else SpecText(data, pointer)
     if isinstance(data, Mapping):
@@ -101,3 +110,55 @@ def traced(data: Any, pointer: str = "") -> Any:
     if isinstance(data, list):
         return [traced(value, f"{pointer}/{index}") for index, value in enumerate(data)]
     return data
+
+
+# A spec of 2,000 tasks holds some 26,000 values: the plain dicts, lists and
+# strings it is made of are copied below without a call per value, and a
+# number, a boolean or None (kept as it is) is never given a pointer. A
+# SpecText is made as SpecText.__new__ makes it, minus a Python frame.
+_new_str = str.__new__
+
+
+def _traced_dict(data: dict, pointer: str) -> dict:
+    out = {}
+    for key, value in data.items():
+        kind = type(value)
+        if kind is str:
+            text = out[key] = _new_str(SpecText, value)
+            text.pointer = pointer + "/" + _token(key)
+        elif kind is dict:
+            out[key] = _traced_dict(value, pointer + "/" + _token(key))
+        elif kind is list:
+            out[key] = _traced_list(value, pointer + "/" + _token(key))
+        elif value is None or kind is bool or kind is int or kind is float or kind is ScalarInt or kind is ScalarFloat:
+            out[key] = value
+        else:
+            out[key] = traced(value, pointer + "/" + _token(key))
+    return out
+
+
+def _traced_list(data: list, pointer: str) -> list:
+    out = []
+    append = out.append
+    for index, value in enumerate(data):
+        kind = type(value)
+        if kind is str:
+            text = _new_str(SpecText, value)
+            text.pointer = f"{pointer}/{index}"
+            append(text)
+        elif kind is dict:
+            append(_traced_dict(value, f"{pointer}/{index}"))
+        elif kind is list:
+            append(_traced_list(value, f"{pointer}/{index}"))
+        elif value is None or kind is bool or kind is int or kind is float or kind is ScalarInt or kind is ScalarFloat:
+            append(value)
+        else:
+            append(traced(value, f"{pointer}/{index}"))
+    return out
+
+
+def _token(key: Any) -> str:
+    """``escape_token(str(key))``; a plain key (nearly all of them) is its own token."""
+    if type(key) is str and "~" not in key and "/" not in key:
+        return key
+    return escape_token(str(key))
