@@ -5,9 +5,16 @@ from __future__ import annotations
 from types import MappingProxyType
 from typing import Any
 
+import pytest
+
 from outlookgen.model.trace import (
+    Derived,
     SpecText,
+    derived,
+    derived_beside,
+    field_beside,
     pointer_of,
+    sources_of,
     traced,
 )
 from outlookgen.spec.loader import load_text
@@ -71,3 +78,33 @@ def test_traced_loaded_spec_matches_the_general_definition():
         "s.yaml",
     )
     assert _shape(traced(spec.data)) == _shape(_reference(spec.data))
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "R1",  # no pointer: plain text
+        SpecText("R1", "/risks/0/id"),
+        SpecText("R1", "/risks/0/x-a~1b"),
+        SpecText("top", "no-slash"),
+        SpecText("root", ""),
+        Derived("worded", ("/a/b",)),
+    ],
+)
+@pytest.mark.parametrize(
+    "names",
+    [(), ("owner",), ("start", "after", "duration"), ("status", "status"), ("a/b", "c~d"), ("x-1",)],
+)
+def test_derived_beside_is_derived_of_field_beside(value, names):
+    text = SpecText("High", "/risks/0/likelihood")
+    made = derived_beside(text, value, *names)
+    expected = derived(text, *(field_beside(value, name) for name in names))
+    assert (type(made), made, sources_of(made)) == (type(expected), expected, sources_of(expected))
+    assert pointer_of(made) is None  # worded text is never the spec's own
+
+
+def test_derived_beside_refuses_a_space_as_derived_does():
+    with pytest.raises(ValueError, match="holds a space"):
+        derived_beside("x", SpecText("R1", "/risks/0/id"), "two words")
+    with pytest.raises(ValueError, match="holds a space"):
+        derived_beside("x", SpecText("R1", "/x-a b/0/id"), "owner")
