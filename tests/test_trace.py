@@ -97,7 +97,7 @@ def test_traced_loaded_spec_matches_the_general_definition():
 )
 def test_derived_beside_is_derived_of_field_beside(value, names):
     text = SpecText("High", "/risks/0/likelihood")
-    made = derived_beside(text, value, *names)
+    made = derived_beside(value, text, *names)
     expected = derived(text, *(field_beside(value, name) for name in names))
     assert (type(made), made, sources_of(made)) == (type(expected), expected, sources_of(expected))
     assert pointer_of(made) is None  # worded text is never the spec's own
@@ -105,6 +105,6 @@ def test_derived_beside_is_derived_of_field_beside(value, names):
 
 def test_derived_beside_refuses_a_space_as_derived_does():
     with pytest.raises(ValueError, match="holds a space"):
-        derived_beside("x", SpecText("R1", "/risks/0/id"), "two words")
+        derived_beside(SpecText("R1", "/risks/0/id"), "x", "two words")
     with pytest.raises(ValueError, match="holds a space"):
-        derived_beside("x", SpecText("R1", "/x-a b/0/id"), "owner")
+        derived_beside(SpecText("R1", "/x-a b/0/id"), "x", "owner")

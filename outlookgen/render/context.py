@@ -39,9 +39,9 @@ def _iso(value: date | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def _from(item_id: Any, text: str, *fields: str) -> str:
-    """``text``, worded from the fields ``fields`` of the spec item whose id (or other spec text) is ``item_id``."""
-    return derived_beside(text, item_id, *fields)
+# _from(item_id, text, *fields): ``text``, worded from the fields ``fields`` of the spec item whose id (or
+# other spec text) is ``item_id``. Called some 14,000 times for 2,000 tasks, so no wrapper of its own.
+_from = derived_beside
 
 
 class _Wording(Wording):
