@@ -414,3 +414,12 @@ def test_large_plan_compresses_gantt_columns(tmp_path):
     text = dump(build_docx(spec, tmp_path / "out"))
     header = text.split("TABLE Gantt Table", 1)[1].splitlines()[1]
     assert "1–4 · " in header  # four weeks a column
+
+
+@pytest.mark.parametrize("sample", SAMPLE_FILES, ids=lambda p: p.name)
+def test_cells_of_one_text_are_made_as_the_flow_makes_them(sample, tmp_path, monkeypatch):
+    # Most table cells take a short way to their paragraph; every cell of both samples (fills,
+    # alignment, bookmarks, first-column looks, Chinese) must come out as the general flow makes it.
+    quick = build_docx(sample, tmp_path / "quick")
+    monkeypatch.setattr(writer, "_lone_text", lambda cell: False)
+    assert build_docx(sample, tmp_path / "flow") == quick

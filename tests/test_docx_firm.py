@@ -9,14 +9,17 @@ a header with the firm's name, a footer without a page number, a local
 
 from __future__ import annotations
 
+import copy
 import io
 import re
+import shutil
 import zipfile
 
 import pytest
 from conftest import ROOT, SAMPLE_FILES
 from lxml import etree
 
+from outlookgen.project.build import BuildOptions, build
 from tools import make_word_template
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -258,3 +261,77 @@ def test_latin_runs_in_a_chinese_document_are_tagged_english(tmp_path):
         assert (lang.get(W + "val"), lang.get(W + "eastAsia")) == ("en-US", "zh-CN")
     chinese_only = [r for r in doc.iter(W + "r") if text(r) and not re.search(r"[A-Za-z0-9]", text(r))]
     assert chinese_only and all(r.find("w:rPr/w:lang", NS) is None for r in chinese_only[:50])
+
+
+# -- section breaks where the outlook meets a layout designed in Word ----------------------
+
+
+def test_section_breaks_at_the_seams_with_the_layout_join_the_paragraph_before_them(firm_build, tmp_path):
+    """The outlook starts with a landscape section and the firm's back matter starts a section of its own.
+
+    Word shows a paragraph that holds only a section break as an empty line at
+    the end of a page; each break must join the paragraph before it, on the
+    layout's side of the seam as on the outlook's.
+    """
+    firm, _, _ = firm_build
+    pack = tmp_path / "seams"
+    shutil.copytree(firm, pack)
+    (pack / "pack.yaml").write_text("name: seams\nextends: default\n", encoding="utf-8")
+    (pack / "docx" / "outlook.docx.j2").write_text(
+        "<landscape><p>Wide opening</p></landscape><p>Closing words</p>", encoding="utf-8"
+    )
+
+    def back_matter_in_its_own_section(name: str, data: bytes) -> bytes:
+        if name != "word/document.xml":
+            return data
+        doc = etree.fromstring(data)
+        body = doc.find("w:body", NS)
+        marker = next(p for p in body.iter(W + "p") if "outlook.body" in text(p))
+        brk = etree.SubElement(etree.SubElement(etree.Element(W + "p"), W + "pPr"), W + "sectPr")
+        brk.extend(copy.deepcopy(list(body.find("w:sectPr", NS))))
+        marker.addnext(brk.getparent().getparent())
+        return etree.tostring(doc, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+    reference = pack / "docx" / "reference.dotx"
+    reference.write_bytes(rezip(reference.read_bytes(), back_matter_in_its_own_section))
+    out = tmp_path / "out"
+    result = build([BI], BuildOptions(formats=("docx",), output_dir=out, pack=str(pack)))
+    doc = xml(result.written[0].read_bytes(), "word/document.xml")
+    body = doc.find("w:body", NS)
+    alone = [p for p in body.findall("w:p", NS) if p.find("w:pPr/w:sectPr", NS) is not None and len(p) == 1]
+    assert alone == [], [etree.tostring(p)[:200] for p in alone]
+    holders = {
+        text(p): p.find("w:pPr/w:sectPr", NS)
+        for p in body.findall("w:p", NS)
+        if p.find("w:pPr/w:sectPr", NS) is not None
+    }
+    wide, closing = holders["Wide opening"], holders["Closing words"]
+    assert wide.find("w:pgSz", NS).get(W + "orient") == "landscape"
+    assert closing.find("w:pgSz", NS).get(W + "orient") is None
+    sections = list(body.iter(W + "sectPr"))
+    assert len(sections) == len(holders) + 1
+    assert sections[0].find("w:titlePg", NS) is not None  # the cover, in the layout's first section
+    assert all(s.find("w:titlePg", NS) is None for s in sections[1:])
+    texts = [text(p) for p in body.findall("w:p", NS)]
+    assert texts.index("Wide opening") < texts.index("Closing words") < texts.index("About Northstar Advisory")
+
+
+def test_latin_text_in_runs_the_writer_made_is_tagged_by_its_letters_not_its_escapes():
+    from outlookgen.render.docx.writer import tag_latin_runs
+
+    lang = '<w:lang w:val="en-US" w:eastAsia="zh-CN"/>'
+    runs = (
+        '<w:r><w:t xml:space="preserve">计划 &amp; 范围</w:t></w:r>'  # only an escaped "&": Chinese
+        '<w:r><w:rPr><w:b/></w:rPr><w:t xml:space="preserve">第 3 周</w:t></w:r>'
+        '<w:r><w:rPr><w:b/><w:eastAsianLayout w:vert="1"/></w:rPr><w:t>BOM</w:t></w:r>'
+        '<w:r><w:rPr><w:lang w:val="de-DE"/></w:rPr><w:t>SAP</w:t></w:r>'
+        "<w:r><w:br/></w:r>"
+    )
+    tagged = tag_latin_runs(runs, lang)
+    assert tagged == (
+        '<w:r><w:t xml:space="preserve">计划 &amp; 范围</w:t></w:r>'
+        f'<w:r><w:rPr><w:b/>{lang}</w:rPr><w:t xml:space="preserve">第 3 周</w:t></w:r>'
+        f'<w:r><w:rPr><w:b/>{lang}<w:eastAsianLayout w:vert="1"/></w:rPr><w:t>BOM</w:t></w:r>'
+        '<w:r><w:rPr><w:lang w:val="de-DE"/></w:rPr><w:t>SAP</w:t></w:r>'
+        "<w:r><w:br/></w:r>"
+    )

@@ -115,12 +115,24 @@ def test_chinese_gantt_heads_are_never_turned_on_their_side(tmp_path):
 
 
 @pytest.mark.parametrize("factors", [(1.0, 1.0, 1.0), (1.07, 0.93, 1.11)])
-def test_ascii_text_is_measured_as_the_general_loop_measures_it(factors):
-    # Table cells are measured by a fast path for ASCII; a column's width must not change with it,
-    # so its figures are the general loop's to the last bit, for words, slashes, hyphens, tabs and figures.
+def test_text_without_cjk_is_measured_as_the_general_loop_measures_it(factors):
+    # Table cells without CJK are measured by a fast path; a column's width must not change with it, so
+    # its figures are the general loop's to the last bit, for words, slashes, hyphens, tabs, figures,
+    # dashes, accents and spaces outside ASCII (no-break, ideographic-free).
     rng = random.Random(7)
-    alphabet = "abcXYZ019 -/  .,:;()\tK"
+    alphabet = "abcXYZ019 -/  .,:;()\tKé–·\u00a0\u2009Ωж€"
     lines = ["", " ", "K-availability", "USD 96,000", "W1-W12", "a/b/c", "2026-02-10", "--", "x  y"]
+    lines += ["W1–W12", "Über · Straße", "12\u00a0000 €", "Ω-ratio/β"]
     lines += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40))) for _ in range(5000)]
     for line in lines:
-        assert x.measure_ascii_line(line, factors) == x.measure_line(line, factors), repr(line)
+        assert x.measure_narrow_line(line, factors) == x.measure_line(line, factors), repr(line)
+
+
+def test_the_fast_path_takes_no_line_with_a_wide_character():
+    wide = [chr(lo) for lo, _ in x.WIDE_RANGES] + [chr(hi) for _, hi in x.WIDE_RANGES]
+    for ch in wide:
+        assert x.is_wide(ch)
+        line = f"W1{ch}W2 a-b"
+        assert x.text_measure(line) == x.measure_line(line, (1.0, 1.0, 1.0)), repr(line)
+    sentence = "实施计划与范围说明"  # may break between any two characters: its longest word is one character
+    assert x.text_measure(sentence)[0] == 1.0 != x.measure_narrow_line(sentence, (1.0, 1.0, 1.0))[0]

@@ -163,6 +163,42 @@ def test_the_generated_code_routes_comparisons_keys_and_joins_through_the_sandbo
     assert "random" not in env.filters
 
 
+def test_printed_values_are_escaped_unless_they_are_markup_itself():
+    """{{ value }} skips escape() only for exact Markup: text and a Markup subclass's __html__ are escaped as Jinja does."""
+    from markupsafe import Markup
+
+    from outlookgen.packs import resolve_pack
+    from outlookgen.packs.environment import make_environment
+
+    class Loud(Markup):
+        def __html__(self):
+            return Markup("".join(("<b>", self, "</b>")))
+
+    env = make_environment(resolve_pack(None), "html", filters={}, finalize=lambda v: v, autoescape=True)
+    assert "environment.escaped(environment.finalize(" in env.compile("{{ a }}", raw=True)
+    page = env.from_string("{{ a }}|{{ b }}|{{ c }}|{{ n }}")
+    assert page.render(a="<i>&", b=Markup("<i>"), c=Loud("x"), n=3) == "&lt;i&gt;&amp;|<i>|<b>x</b>|3"
+
+
+def test_a_dict_item_read_as_an_attribute_is_what_jinja_would_give():
+    """The sandbox reads ``d.name`` of a plain dict straight from the item; methods and dunders stay Jinja's."""
+    import jinja2
+
+    from outlookgen.packs import resolve_pack
+    from outlookgen.packs.environment import make_environment
+
+    env = make_environment(resolve_pack(None), "md", filters={})
+    data = {"d": {"id": "T1", "items": "shadowed", "_x": "private item", "__class__": "item"}}
+    render = lambda source: env.from_string(source).render(data)  # noqa: E731
+    assert render("{{ d.id }}|{{ d._x }}") == "T1|private item"
+    # An attribute of dict wins over an item of that name, as in Jinja's own sandbox.
+    assert render("{{ d.items() | list | length }}") == "4"
+    with pytest.raises(jinja2.exceptions.SecurityError):
+        render("{{ d.__class__ }}")
+    with pytest.raises(jinja2.exceptions.UndefinedError):
+        render("{{ d.missing }}")
+
+
 def _placeholders(text: str) -> set[str]:
     import string
 

@@ -350,3 +350,41 @@ def test_characters_html_forbids_are_replaced():
     from outlookgen.render.html import scrub
 
     assert scrub("a\x07b\x7fc\ufdd0d\tline\n") == "a\ufffdb\ufffdc\ufffdd\tline\n"
+
+
+def test_astral_noncharacters_are_replaced_and_emoji_kept():
+    # The astral noncharacters are found by a second pass that runs only when
+    # the page has an astral character: an emoji must not hide them, nor be hit.
+    from outlookgen.render.html import scrub
+
+    assert scrub("x\U0001fffey\x01z\U0001f600") == "x\ufffdy\ufffdz\U0001f600"
+    assert scrub("\U0001f600\U0010ffff\U0002fffe\U00020000") == "\U0001f600\ufffd\ufffd\U00020000"
+    assert scrub("ok \u2014 \u00e9") == "ok \u2014 \u00e9"
+
+
+def test_scrub_replaces_exactly_the_characters_html_forbids():
+    # Every noncharacter and control, and their neighbours, against the rule itself.
+    from outlookgen.render.html import scrub
+
+    def forbidden(cp: int) -> bool:
+        control = (cp <= 0x1F and cp not in (0x09, 0x0A, 0x0C, 0x0D)) or 0x7F <= cp <= 0x9F
+        return control or 0xFDD0 <= cp <= 0xFDEF or cp & 0xFFFE == 0xFFFE
+
+    points = set(range(0x00, 0xA1)) | set(range(0xFDCF, 0xFDF1))
+    for plane in range(17):
+        points |= {plane << 16 | low for low in (0x0000, 0x0001, 0xFFFD, 0xFFFE, 0xFFFF)}
+    points -= set(range(0xD800, 0xE000))
+    text = "".join(chr(cp) for cp in sorted(points))
+    expected = "".join("\ufffd" if forbidden(cp) else chr(cp) for cp in sorted(points))
+    assert scrub(text) == expected
+
+
+def test_ids_are_kept_by_exact_text_only():
+    # _ident keeps its results by id; Markup equal to a plain id must not share an entry.
+    from markupsafe import Markup
+
+    from outlookgen.render.html import _ident
+
+    assert _ident("a.b<c") == "a.<wbr>b&lt;c"
+    assert _ident(Markup("a.b<c")) == "a.<wbr>b<c"
+    assert _ident("a.b<c") == "a.<wbr>b&lt;c"

@@ -846,3 +846,14 @@ def test_canonical_keeps_the_meaning_and_closes_every_marker(text):
     # joined with another text, nothing pairs across the seam
     joined = parse_inline(canonical(text) + " — " + canonical("tail*"))
     assert plain_text(joined) == plain_text(parse_inline(text)) + " — tail*"
+
+
+def test_cached_cells_are_keyed_by_the_text_as_written():
+    # md_cell and html_inline keep their results by text: 1, 1.0, True and a
+    # float read as "1.10" are equal as keys of a plain cache but print differently.
+    for render in (md_cell, html_inline):
+        assert [render(v) for v in (1, 1.0, True, 1.1, ScalarFloat(1.1, "1.10"))] == ["1", "1.0", "True", "1.1", "1.10"]
+        assert render(None) == render("") == ""
+    # Markup given as text is read as text, not taken as already made.
+    assert html_inline(Markup("<b>")) == html_inline("<b>") == "&lt;b&gt;"
+    assert md_cell(Markup("a|b")) == md_cell("a|b") == "a\\|b"

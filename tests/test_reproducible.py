@@ -100,3 +100,54 @@ def test_word_parts_are_the_bytes_python_docx_would_save(tmp_path):
         entries = document_entries(document)
         assert entries == _saved_entries(document)
         assert "[Content_Types].xml" in entries and "word/document.xml" in entries
+
+
+@pytest.mark.skipif(
+    os.cpu_count() == 1 or sys.platform == "win32", reason="renders side by side only with fork and CPUs"
+)
+def test_a_large_spec_rendered_side_by_side_gives_what_one_process_gives(tmp_path, monkeypatch):
+    """Word in this process, the other formats, facts and findings in a forked child: the same bytes and
+    the same report; and when the child fails, this process does its work and nothing is lost."""
+    from typing import Any
+
+    from outlookgen.project import pipeline, workers
+    from outlookgen.project.build import BuildOptions, build
+    from outlookgen.render import registry
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    from genspec import generate
+
+    spec = tmp_path / "large.yaml"
+    spec.write_text(generate(pipeline._SPLIT_FROM_TASKS + 10), encoding="utf-8")
+    forks = []
+    fork = pipeline._fork_rendering
+    monkeypatch.setattr(pipeline, "_fork_rendering", lambda *a: forks.append(a[1]) or fork(*a))
+    outcomes = []  # one spec is built in this process, whatever the jobs
+    monkeypatch.setattr(
+        workers, "build_spec", lambda *a, **k: outcomes.append(pipeline.build_spec(*a, **k)) or outcomes[-1]
+    )
+
+    def run(name: str, jobs: int) -> tuple[dict[str, bytes], Any, Any]:
+        out = tmp_path / name
+        options = BuildOptions(formats=("md", "html", "docx"), output_dir=out, jobs=jobs, force=True)
+        assert len(build([spec], options).written) == 3
+        return {p.name: p.read_bytes() for p in out.iterdir()}, outcomes[-1].facts, outcomes[-1].findings
+
+    alone = run("alone", 1)
+    assert forks == []
+    side_by_side = run("side", 2)
+    assert forks == [["md", "html"]]
+    assert side_by_side == alone
+    assert alone[1]["title"] and any(f["code"] == "OG401" for f in alone[2])  # facts and findings were made
+
+    parent = os.getpid()
+    html, renderer = registry.renderer("html"), registry.renderer
+
+    def fails_in_a_child(document):
+        if os.getpid() != parent:
+            raise RuntimeError("a crash in the forked child")
+        return html(document)
+
+    monkeypatch.setattr(registry, "renderer", lambda fmt: fails_in_a_child if fmt == "html" else renderer(fmt))
+    assert run("child-failed", 2) == alone
+    assert len(forks) == 2

@@ -211,12 +211,13 @@ class _OutputTooLarge(Exception):
 
 def _bounded_output(chunks) -> str:
     parts: list[str] = []
+    append = parts.append  # once per piece of output: 60,000 at 2,000 tasks
     size = 0
     for chunk in chunks:
         size += len(chunk)
         if size > MAX_OUTPUT_CHARS:
             raise _OutputTooLarge(f"the output passed {MAX_OUTPUT_CHARS:,} characters; a template is looping")
-        parts.append(chunk)
+        append(chunk)
     return "".join(parts)
 
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from outlookgen.errors import Diagnostic, OutlookgenError, SpecError, format_path
 from outlookgen.project.discovery import discover
@@ -130,12 +131,17 @@ def build_spec(spec: Path, formats: Sequence[str], options: BuildOptions, *, spa
             source=spec_source(spec),
         )
         document = prepare(outlook, pack, locale, extras)
-        outputs = render_formats(document, formats, spare_cpu=spare_cpu)
+        # The portfolio facts and lint findings go with the formats a forked child renders, if any.
+        outputs, (facts, findings) = render_formats(
+            document,
+            formats,
+            spare_cpu=spare_cpu,
+            records=lambda: (spec_facts(outlook), spec_findings(loaded.spec, outlook)),
+        )
         if options.toc_pages and "docx" in outputs:
             from outlookgen.render.docx.toc_pages import with_page_numbers
 
             outputs["docx"] = with_page_numbers(outputs["docx"])
-        facts, findings = spec_facts(outlook), spec_findings(loaded.spec, outlook)
     except OutlookgenError as exc:
         problems = exc.diagnostics or (Diagnostic(str(spec), 1, 1, "$", str(exc)),)
         return SpecOutcome(spec, problems=tuple(problems))
@@ -191,24 +197,31 @@ def as_of_warnings(loaded: LoadedOutlook, as_of: date | None) -> tuple[Diagnosti
 _SPLIT_FROM_TASKS = 150
 
 
-def render_formats(document, formats: Sequence[str], *, spare_cpu: bool = False) -> dict[str, bytes]:
-    """Every format of one prepared document; Word in this process, the others in a forked one when it pays.
+def render_formats(
+    document, formats: Sequence[str], *, spare_cpu: bool = False, records: Callable[[], Any] = lambda: None
+) -> tuple[dict[str, bytes], Any]:
+    """Every format of one prepared document and what ``records()`` gives; forked work where it pays.
 
-    The child only saves time: whatever goes wrong there (an error, a
-    crash, no fork on this platform), the formats it had are rendered here
-    instead, so errors and outputs are those of a plain sequential render.
+    Word renders in this process and takes longest; the other formats and
+    ``records`` (the spec's portfolio facts and lint findings) go to a
+    forked child when the document is large and a CPU is spare. The child
+    only saves time: whatever goes wrong there (an error, a crash, no fork
+    on this platform), what it had is done here instead, so errors and
+    results are those of a plain sequential run.
     """
     from outlookgen.render.registry import renderer
 
     heavy = "docx" if "docx" in formats else formats[-1]
     rest = [f for f in formats if f != heavy]
     if not (spare_cpu and rest and len(document.outlook.roadmap.tasks) >= _SPLIT_FROM_TASKS and _can_fork()):
-        return {fmt: renderer(fmt)(document) for fmt in formats}
-    child = _fork_rendering(document, rest)
+        return {fmt: renderer(fmt)(document) for fmt in formats}, records()
+    child = _fork_rendering(document, rest, records)
     outputs = {heavy: renderer(heavy)(document)}
-    done = child() or {}
-    outputs.update({fmt: done[fmt] if fmt in done else renderer(fmt)(document) for fmt in rest})
-    return {fmt: outputs[fmt] for fmt in formats}
+    done = child()
+    if done is None:
+        done = {fmt: renderer(fmt)(document) for fmt in rest}, records()
+    outputs.update(done[0])
+    return {fmt: outputs[fmt] for fmt in formats}, done[1]
 
 
 def _can_fork() -> bool:
@@ -217,34 +230,34 @@ def _can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods() and (os.cpu_count() or 1) > 1
 
 
-def _fork_rendering(document, formats: Sequence[str]):
-    """Start rendering ``formats`` in a forked child; the returned function waits for {format: bytes} or None."""
+def _fork_rendering(document, formats: Sequence[str], records: Callable[[], Any]):
+    """Start ``formats`` and ``records`` in a forked child; the returned function waits for (outputs, records) or None."""
     import multiprocessing
 
     context = multiprocessing.get_context("fork")  # the child starts with the document in its memory
     receiver, sender = context.Pipe(duplex=False)
-    process = context.Process(target=_render_and_send, args=(sender, document, formats), daemon=True)
+    process = context.Process(target=_render_and_send, args=(sender, document, formats, records), daemon=True)
     process.start()
     sender.close()
 
-    def wait() -> dict[str, bytes] | None:
+    def wait() -> tuple[dict[str, bytes], Any] | None:
         with receiver:
             try:
                 result = receiver.recv()
             except (EOFError, OSError):
                 result = None
         process.join()
-        return result if isinstance(result, dict) else None
+        return result if isinstance(result, tuple) and len(result) == 2 else None
 
     return wait
 
 
-def _render_and_send(sender, document, formats: Sequence[str]) -> None:
+def _render_and_send(sender, document, formats: Sequence[str], records: Callable[[], Any]) -> None:
     from outlookgen.render.registry import renderer
 
     try:
-        result = {fmt: renderer(fmt)(document) for fmt in formats}
-    except BaseException:  # the parent renders them again and reports the error itself
+        result = ({fmt: renderer(fmt)(document) for fmt in formats}, records())
+    except BaseException:  # the parent does it all again and reports the error itself
         result = None
     try:
         sender.send(result)

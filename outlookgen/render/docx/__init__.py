@@ -185,7 +185,8 @@ def write_document(root, doc: Document) -> bytes:
         trace.add_custom_properties(document, trace.custom_properties_xml(source, writer.bookmarks.names))
     when = timestamp(doc.outlook.meta.date)
     _core_properties(document, context["meta"], labels, locale, when)
-    return package.write_zip(package.document_entries(document), when)
+    entries = package.document_entries(document, written={document.part: writer.document_xml})
+    return package.write_zip(entries, when)
 
 
 def _logo_bytes(data_uri: str | None) -> bytes | None:

@@ -211,30 +211,55 @@ def _latin_width(ch: str, factors: tuple[float, float, float]) -> float:
     return char_width(ch) * scale
 
 
+class _NarrowWidths(dict):
+    """Advance widths of the characters of text without CJK: ASCII scaled for the font, the rest as is."""
+
+    def __init__(self, factors: tuple[float, float, float]):
+        super().__init__((chr(cp), _latin_width(chr(cp), factors)) for cp in range(0x7F))
+
+    def __missing__(self, ch: str) -> float:
+        width = self[ch] = char_width(ch)
+        return width
+
+
+class _WordWidths(dict):
+    """Widths of words (and pieces) without CJK, each summed once: words repeat from cell to cell."""
+
+    def __init__(self, characters: _NarrowWidths):
+        super().__init__()
+        self.character = characters.__getitem__
+
+    def __missing__(self, word: str) -> float:
+        width = self[word] = reduce(add, map(self.character, word), 0.0)  # left to right from 0.0
+        return width
+
+
 @cache
-def _ascii_widths(factors: tuple[float, float, float]) -> dict[str, float]:
-    return {chr(cp): char_width(chr(cp)) if cp > 0x7E else _latin_width(chr(cp), factors) for cp in range(128)}
+def _narrow_widths(factors: tuple[float, float, float]) -> tuple[_NarrowWidths, _WordWidths]:
+    characters = _NarrowWidths(factors)
+    return characters, _WordWidths(characters)
 
 
-_ASCII_WORDS = re.compile(r"\s+|(?<=/)")  # a word ends at a space, or after a slash
-_ASCII_PIECES = re.compile(r"\s+|(?<=[/-])")  # and a piece of it after a hyphen too
+# Any character :func:`is_wide` holds wide (CJK), for one search of a whole line.
+_WIDE = re.compile("[" + "".join(f"{chr(lo)}-{chr(hi)}" for lo, hi in WIDE_RANGES) + "]")
+_NARROW_WORDS = re.compile(r"\s+|(?<=/)")  # a word ends at a space, or after a slash
+_NARROW_PIECES = re.compile(r"\s+|(?<=[/-])")  # and a piece of it after a hyphen too
 
 
-def measure_ascii_line(line: str, factors: tuple[float, float, float]) -> tuple[float, float, float]:
-    """(longest word, width, longest piece) of one line of ASCII text: :func:`measure_line` without CJK.
+def measure_narrow_line(line: str, factors: tuple[float, float, float]) -> tuple[float, float, float]:
+    """(longest word, width, longest piece) of one line without CJK: :func:`measure_line` by C loops.
 
-    Each width is summed left to right from 0.0, as the loop adds, so the
-    figures (and the column widths made of them) are the very same floats.
+    Without a wide character there is no CJK run to keep and no gap between
+    Chinese and Latin, so a line is its words. Each width is summed left to
+    right from 0.0, as the loop adds, so the figures (and the column widths
+    made of them) are the very same floats.
     """
-    width_of = _ascii_widths(factors).__getitem__
-
-    def width(text: str) -> float:
-        return reduce(add, map(width_of, text), 0.0)
-
+    characters, words = _narrow_widths(factors)
+    width = words.__getitem__
     # the loop below adds a closing space at its own (scaled) width and takes off an unscaled one
-    line_width = (width(line) + width_of(" ")) - char_width(" ")
-    longest_word = max(map(width, _ASCII_WORDS.split(line)))
-    longest_piece = max(map(width, _ASCII_PIECES.split(line)))
+    line_width = (reduce(add, map(characters.__getitem__, line), 0.0) + characters[" "]) - char_width(" ")
+    longest_word = max(map(width, _NARROW_WORDS.split(line)))
+    longest_piece = max(map(width, _NARROW_PIECES.split(line)))
     if line_width <= SHORT_FIGURE and any(ch.isdigit() for ch in line):
         longest_word = max(longest_word, line_width)
     return longest_word, line_width, longest_piece
@@ -254,8 +279,9 @@ def text_measure(text: str, factors: tuple[float, float, float] = (1.0, 1.0, 1.0
     """
     longest_word = longest_line = longest_piece = 0.0
     for line in text.split("\n"):
-        # Most table text is ASCII: measured by C loops, to the very same sums as the general loop.
-        word, width, piece = measure_ascii_line(line, factors) if line.isascii() else measure_line(line, factors)
+        # Most table text has no CJK: measured by C loops, to the very same sums as the general loop.
+        narrow = line.isascii() or not _WIDE.search(line)
+        word, width, piece = measure_narrow_line(line, factors) if narrow else measure_line(line, factors)
         longest_word = max(longest_word, word)
         longest_line = max(longest_line, width)
         longest_piece = max(longest_piece, piece)

@@ -47,7 +47,8 @@ _TOC1_EXTRA = 100  # space above a first-level entry
 _EM_TWIPS_TABLE = 180  # Table Text is 9 pt: one em is 180 twips
 _SAFETY = 1.06  # measured widths are averages: a little room for kerning, rounding and the font a reader has
 _CELL_MARGINS = 170  # left + right cell margins of the default table style
-_XML_ERR_NO_MEMORY = 2  # libxml2's XML_ERR_NO_MEMORY
+_BODY_MARKER = "outlookgen:body"  # where the body text goes in the serialised reference
+_XMLNS = re.compile(r' xmlns:(\w+)="([^"]*)"')
 #: A layout table's conditional look: no header row, first column, banding.
 LAYOUT_TBLLOOK = '<w:tblLook w:val="0600" w:firstRow="0" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" w:noHBand="1" w:noVBand="1"/>'
 
@@ -131,6 +132,9 @@ class Writer:
         self.last_heading = ""  # the text of the latest heading: the caption of the data tables under it
         self._layout_looks: dict[str, LayoutLook] = {}
         self.sections_closed = 0
+        self.sections_before = 0  # sections a layout designed in Word ends before the outlook
+        self.leading_section = None  # a section break the outlook starts with (see _mend_seams)
+        self.document_xml = b""  # the document part, once written
         # A rough height of what stands on the current page since the last break (twips): enough
         # to tell whether the contents still fit under what precedes them.
         self.used = 0
@@ -153,6 +157,11 @@ class Writer:
 
     # -- entry point --------------------------------------------------------
     def write(self, root) -> None:
+        layout = self.layout
+        if layout is not None and layout.designed:  # the sections of the layout's cover, before the outlook
+            self.sections_before = sum(
+                1 for child in layout.marker.itersiblings(preceding=True) for _ in child.iter(W + "sectPr")
+            )
         self._prepass(root)
         self.bookmarks = Bookmarks(len(self.toc) + 1)  # spec text's bookmarks (trace.py), after the contents'
         ctx = self._body_ctx(self.portrait_width)
@@ -480,7 +489,6 @@ class Writer:
         import io
 
         from docx.shared import Mm
-        from lxml import etree
 
         try:
             width = Mm(float(elem.get("width-mm", "40")))
@@ -491,7 +499,7 @@ class Writer:
         # tagged PDF takes it as the Figure's /Alt. No title: LibreOffice reads "title - description"
         # into /Alt, so a screen reader would say the name twice.
         inline.docPr.set("descr", " ".join((elem.get("alt") or self.logo_alt()).split()))
-        drawing = etree.tostring(inline, encoding="unicode")
+        drawing = self.fragment(inline)
         self._para(ctx, out, f"<w:r><w:drawing>{drawing}</w:drawing></w:r>", align=_ALIGN.get(elem.get("align", "")))
 
     def logo_alt(self) -> str:
@@ -519,7 +527,7 @@ class Writer:
         if self.used and self.used + height > self.text_height:
             self.pending_break = True  # the contents start a page rather than leave their end on the next
         if title:
-            self._para(ctx, out, x.run(title), style=s.id("paragraph", "TOC Heading"))
+            self._para(ctx, out, self.text_run(title), style=s.id("paragraph", "TOC Heading"))
         begin = (
             '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
             f'<w:r><w:instrText xml:space="preserve">{_TOC_FIELD}</w:instrText></w:r>'
@@ -572,7 +580,10 @@ class Writer:
 
         if self.pending_break:
             out.append(self._break_paragraph())
+        first = len(out)
         render_gantt(self, ctx, elem, out)
+        if self.latin_lang:  # the chart's runs are made by plain ooxml.run: tag their Latin text here
+            out[first:] = [tag_latin_runs(chunk, self.latin_lang) for chunk in out[first:]]
 
     def _block_bar(self, elem, ctx: Ctx, out: list[str]) -> None:
         try:
@@ -795,12 +806,19 @@ class Writer:
         valign = _VALIGN.get(cell.get("valign", ""))
         if valign:
             props.append(f'<w:vAlign w:val="{valign}"/>')
+        align = _ALIGN.get(cell.get("align", ""))
+        if _lone_text(cell) and not self.pending_break:
+            # Most cells hold one spec text and nothing else: its paragraph, as the flow below
+            # would make it, without the flow's machinery (a table of 2,000 tasks has 20,000).
+            runs: list[str] = []
+            self._inline(cell[0], fmt or _PLAIN, runs)
+            return f"<w:tc><w:tcPr>{''.join(props)}</w:tcPr><w:p>{x.ppr(para_style, align=align)}{''.join(runs)}</w:p></w:tc>"
         inner = Ctx(
             width=max(width - _CELL_MARGINS, 100),
             para=para_style,
             bullet=bullet,
             cont=para_style,
-            align=_ALIGN.get(cell.get("align", "")),
+            align=align,
             fmt=fmt,
         )
         content: list[str] = []
@@ -881,9 +899,7 @@ class Writer:
         return text.replace("**", "").replace("`", "")
 
     # -- sections -------------------------------------------------------------------
-    def _sect_copy(self, *, landscape: bool) -> str:
-        from lxml import etree
-
+    def _sect_copy(self, *, landscape: bool):
         sect = copy.deepcopy(self.sect)
         size = sect.find(W + "pgSz")
         if size is not None:
@@ -898,34 +914,56 @@ class Writer:
                 size.attrib.pop(W + "orient", None)
         for title in sect.findall(W + "titlePg"):
             sect.remove(title)  # only the document's first section has a distinct first page (the cover)
-        return etree.tostring(sect, encoding="unicode")
+        return sect
 
     def _end_section(self, out: list[str], *, landscape: bool) -> None:
+        from outlookgen.render.docx.layout import set_title_page
+
+        sect = self._sect_copy(landscape=landscape)
+        if self.sections_closed == 0 and not self.sections_before:
+            set_title_page(sect)  # the document's first section: the cover's
         self.sections_closed += 1
         self.used = 0
-        sect = self._sect_copy(landscape=landscape)
-        out.append(f"<w:p><w:pPr>{sect}</w:pPr></w:p>")
+        xml = self.fragment(sect)
+        if out and _lone_paragraph(out[-1]):
+            # The break joins the paragraph before it: no empty paragraph is left at a section end.
+            out[-1] = _with_section(out[-1], xml)
+            return
+        if not out:
+            self.leading_section = sect  # the seam with a layout designed in Word may take it (_mend_seams)
+        out.append(f"<w:p><w:pPr>{xml}</w:pPr></w:p>")
+
+    def fragment(self, element) -> str:
+        """``element`` as XML text for the body, without the namespace declarations the document makes."""
+        from lxml import etree
+
+        declared = self.doc.element.nsmap
+        return _XMLNS.sub(
+            lambda found: "" if declared.get(found.group(1)) == found.group(2) else found.group(0),
+            etree.tostring(element, encoding="unicode"),
+        )
 
     # -- into the document ----------------------------------------------------------
     def _install(self, out: list[str]) -> None:
-        """The body text into the document: the whole document.xml is parsed once.
+        """The body text into the document: ``self.document_xml``, the bytes of the document part.
 
-        Moving big parsed subtrees from one lxml document into another costs
-        far more than parsing (lxml fixes up every node), so the reference's
-        document element is serialised around a marker, the body text goes
-        in its place, and the part gets the newly parsed element.
+        The reference's document element is serialised once around a marker
+        and the body text goes in its place as the writer made it: parsing
+        the whole part back (12 MB of XML at 2,000 tasks) cost a fifth of the
+        Word time, and only the reference's own elements need a tree. So what
+        a parse used to fix up in the whole body is done where it arises: a
+        section break joins the paragraph before it as it is written
+        (:meth:`_end_section`), runs are tagged English as they are made, and
+        only the seams with a layout designed in Word are mended here.
         """
-        from docx.oxml.parser import parse_xml
         from lxml import etree
 
         from outlookgen.render.docx.layout import set_title_page
 
-        part = self.doc.part
-        root = part.element
+        root = self.doc.part.element
         body = root.body
-        marker = etree.Comment("outlookgen:body")
-        designed = self.layout is not None and self.layout.designed
-        if designed:
+        marker = etree.Comment(_BODY_MARKER)
+        if self.layout is not None and self.layout.designed:
             # A layout designed in Word: its cover, boilerplate and sections stay; the outlook
             # takes the place of the {{ outlook.body }} paragraph.
             self.layout.marker.addprevious(marker)
@@ -935,25 +973,102 @@ class Writer:
                 if child is not self.sect:
                     body.remove(child)
             self.sect.addprevious(marker)
-        head, _, tail = etree.tostring(root, encoding="unicode").partition("<!--outlookgen:body-->")
-        try:
-            new_root = parse_xml(head + "".join(out) + tail)
-        except etree.XMLSyntaxError as exc:
-            if exc.code == _XML_ERR_NO_MEMORY:  # libxml2 reports exhaustion as a syntax error
-                raise MemoryError from None
-            raise
-        _merge_section_marks(list(new_root.body))
+        self._mend_seams(body, marker, out)
         if self.latin_lang:
-            _tag_latin_runs(new_root.body)
+            _tag_latin_runs(body)  # the text of a cover laid out in Word; the writer's runs are tagged already
         # The first page is the cover: the first section gets a distinct first page, so the
         # firm's header and footer start on page 2. The body's last section is not the first
         # once any section ended before it, so it shows them on its first page too.
-        sections = list(new_root.body.iter(W + "sectPr"))
-        set_title_page(sections[0])
-        if len(sections) > 1:
-            for title in sections[-1].findall(W + "titlePg"):
-                sections[-1].remove(title)
-        part._element = new_root
+        preceding = reversed(list(marker.itersiblings(preceding=True)))
+        before = [s for child in preceding for s in child.iter(W + "sectPr")]
+        after = [s for child in marker.itersiblings() for s in child.iter(W + "sectPr")]
+        if before:
+            set_title_page(before[0])
+        elif self.sections_closed == 0:
+            set_title_page(after[0])
+        if len(before) + self.sections_closed + len(after) > 1:
+            for title in after[-1].findall(W + "titlePg"):
+                after[-1].remove(title)
+        xml = etree.tostring(root, encoding="UTF-8", standalone=True)
+        head, found, tail = xml.partition(f"<!--{_BODY_MARKER}-->".encode())
+        if not found:  # pragma: no cover - the marker was put in above
+            raise AssertionError("the body marker was lost")
+        self.document_xml = head + "".join(out).encode("utf-8") + tail
+
+    def _mend_seams(self, body, marker, out: list[str]) -> None:
+        """Section breaks that meet a layout designed in Word join the paragraph before them, as in the body.
+
+        The layout's own breaks are merged among themselves (the marker is no
+        paragraph, so nothing crosses it); a break of the layout right after
+        the outlook joins the outlook's last paragraph, and a break the
+        outlook starts with joins the layout's paragraph before it.
+        """
+        if not "".join(out):
+            previous = marker.getprevious()
+            body.remove(marker)
+            _merge_section_marks(list(body))  # nothing between: the layout's paragraphs meet
+            if previous is not None:
+                previous.addnext(marker)
+            else:
+                body.insert(0, marker)
+            return
+        _merge_section_marks(list(body))
+        after = marker.getnext()
+        if after is not None and _section_only(after) and _lone_paragraph(out[-1]):
+            out[-1] = _with_section(out[-1], self.fragment(after.find(f"{W}pPr/{W}sectPr")))
+            body.remove(after)
+        before = marker.getprevious()
+        lead = self.leading_section
+        if (
+            lead is not None
+            and before is not None
+            and before.tag == W + "p"
+            and before.find(f"{W}pPr/{W}sectPr") is None
+        ):
+            ppr = before.find(W + "pPr")
+            if ppr is None:
+                from lxml import etree
+
+                ppr = etree.Element(W + "pPr")
+                before.insert(0, ppr)
+            ppr.append(lead)
+            out[0] = ""
+
+
+def _lone_text(cell) -> bool:
+    """Whether a table cell holds one ``<md>`` text and nothing else (blank space aside)."""
+    if len(cell) != 1 or cell[0].tag != "md":
+        return False
+    text, tail = cell.text, cell[0].tail
+    return not (text and not text.isspace()) and not (tail and not tail.isspace())
+
+
+def _lone_paragraph(xml: str) -> bool:
+    """Whether body text ``xml`` is one paragraph without a section break (one a break may join)."""
+    return (
+        (xml.startswith(("<w:p>", "<w:p ")) and xml.endswith("</w:p>") and xml.count("</w:p>") == 1) or xml == "<w:p/>"
+    ) and "<w:sectPr" not in xml
+
+
+def _with_section(paragraph: str, sect: str) -> str:
+    """The lone ``paragraph`` carrying the section break ``sect`` last in its properties."""
+    if paragraph == "<w:p/>":
+        return f"<w:p><w:pPr>{sect}</w:pPr></w:p>"
+    if paragraph.startswith("<w:p><w:pPr/>"):
+        return f"<w:p><w:pPr>{sect}</w:pPr>{paragraph[len('<w:p><w:pPr/>') :]}"
+    if paragraph.startswith("<w:p><w:pPr>"):
+        end = paragraph.index("</w:pPr>")
+        return paragraph[:end] + sect + paragraph[end:]
+    head = paragraph.index(">") + 1
+    return f"{paragraph[:head]}<w:pPr>{sect}</w:pPr>{paragraph[head:]}"
+
+
+def _section_only(p) -> bool:
+    """Whether a paragraph of the reference holds nothing but a section break."""
+    if p.tag != W + "p" or len(p) != 1:
+        return False
+    ppr = p.find(W + "pPr")
+    return ppr is not None and len(ppr) == 1 and ppr.find(W + "sectPr") is not None
 
 
 def _empty_element(node) -> str:
@@ -1105,6 +1220,29 @@ def _tag_latin_runs(body) -> None:
             later[0].addprevious(lang)
         else:
             rpr.append(lang)
+
+
+# A run the writer made (ooxml.run): optional properties, then its text pieces.
+_RUN = re.compile(r"<w:r>(<w:rPr>.*?</w:rPr>)?(.*?)</w:r>", re.S)
+# Latin text in a run's w:t, not counting the letters of an escaped character (&amp;).
+_LATIN_TEXT = re.compile(r"<w:t(?: [^>]*)?>(?:[^<&A-Za-z0-9]|&[a-z]+;)*[A-Za-z0-9]")
+
+
+def tag_latin_runs(xml: str, lang: str) -> str:
+    """:func:`_tag_latin_runs` on body text the writer made: runs with Latin text and no language get ``lang``."""
+
+    def tag(run: re.Match) -> str:
+        props, content = run.group(1), run.group(2)
+        if not _LATIN_TEXT.search(content) or (props and "<w:lang " in props):
+            return run.group(0)
+        if not props:
+            return f"<w:r><w:rPr>{lang}</w:rPr>{content}</w:r>"
+        later = min((i for i in (props.find(f"<w:{name}") for name in _AFTER_LANG) if i >= 0), default=-1)
+        if later < 0:
+            later = len(props) - len("</w:rPr>")
+        return f"<w:r>{props[:later]}{lang}{props[later:]}{content}</w:r>"
+
+    return _RUN.sub(tag, xml)
 
 
 def page_geometry(sect) -> tuple[int, int, tuple[int, int]]:

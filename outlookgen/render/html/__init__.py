@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from typing import Any
 
 from markupsafe import Markup, escape
@@ -97,7 +98,23 @@ _ID_BREAK = re.compile(r"([._-])")
 
 def _ident(value: Any) -> Markup:
     """An id that may wrap after ``.``, ``-`` or ``_`` (long ids in narrow print columns)."""
-    return Markup(_ID_BREAK.sub(r"\1<wbr>", str(escape(_text(value)))))
+    return _ident_html(_text(value))
+
+
+def _ident_html(ident: str) -> Markup:
+    # Only an exact str is looked up: escape() leaves Markup as it is, so a
+    # Markup id must not share an entry with the plain text it equals.
+    if type(ident) is str:
+        return _ident_kept(ident)
+    return _ident_made(ident)
+
+
+def _ident_made(ident: str) -> Markup:
+    return Markup(_ID_BREAK.sub(r"\1<wbr>", str(escape(ident))))
+
+
+# An id is printed in its own row and again in every row that refers to it.
+_ident_kept = lru_cache(maxsize=1 << 14)(_ident_made)
 
 
 def _make_refs(anchors: set[str], separator: str):
@@ -112,9 +129,9 @@ def _make_refs(anchors: set[str], separator: str):
             note = raw.get("note") if isinstance(raw, Mapping) else None
             ident = _text(raw.get("id", "")) if isinstance(raw, Mapping) else _text(raw)
             if ident in anchors:
-                part = f'<a href="#item-{escape(ident)}">{_ident(ident)}</a>'
+                part = f'<a href="#item-{escape(ident)}">{_ident_html(ident)}</a>'
             else:
-                part = str(_ident(ident))
+                part = str(_ident_html(ident))
             if note:
                 part += f' <small class="link-type">{escape(_text(note))}</small>'
             parts.append(part)
@@ -125,7 +142,7 @@ def _make_refs(anchors: set[str], separator: str):
 
 def _filters(anchors: set[str], separator: str) -> dict[str, Any]:
     return {
-        "inline": lambda v: html_inline(_text(v)),
+        "inline": html_inline,  # reads None and numbers as _text does; called for most cells
         "block": lambda v: html_block(_text(v)),
         "heading": _heading,
         "plain": _plain,
@@ -319,18 +336,33 @@ def _toc(body: str, title: str) -> str:
 
 # Characters an HTML document may not contain (parse errors): C0/C1 controls
 # but tab, line feed, form feed and carriage return, and the noncharacters.
-_FORBIDDEN = re.compile(
-    "[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff"
-    "\U0001fffe\U0001ffff\U0002fffe\U0002ffff\U0003fffe\U0003ffff\U0004fffe\U0004ffff"
-    "\U0005fffe\U0005ffff\U0006fffe\U0006ffff\U0007fffe\U0007ffff\U0008fffe\U0008ffff"
-    "\U0009fffe\U0009ffff\U000afffe\U000affff\U000bfffe\U000bffff\U000cfffe\U000cffff"
-    "\U000dfffe\U000dffff\U000efffe\U000effff\U000ffffe\U000fffff\U0010fffe\U0010ffff]"
-)
+# The astral noncharacters (U+1FFFE, U+1FFFF … U+10FFFF) are not in the class:
+# a class with astral ranges makes one pass over a 3 MB page cost ~100 ms
+# instead of ~10 ms, so they are found by a second pass (below) that runs
+# only when the page has an astral character at all.
+_FORBIDDEN_BMP = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff]")
+# Anything that may need replacing: a forbidden BMP character or any astral one.
+_SUSPECT = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff\U00010000-\U0010ffff]")
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+
+
+def _astral(match: re.Match[str]) -> str:
+    # U+xFFFE and U+xFFFF of every plane are noncharacters; emoji and the rest stay.
+    ch = match.group()
+    return "\ufffd" if ord(ch) & 0xFFFE == 0xFFFE else ch
 
 
 def scrub(page: str) -> str:
     """``page`` with every character HTML forbids replaced by U+FFFD."""
-    return _FORBIDDEN.sub("\ufffd", page)
+    first = _SUSPECT.search(page)
+    if first is None:
+        # The usual page: one pass, nothing to replace.
+        return page
+    start = first.start()
+    rest = _FORBIDDEN_BMP.sub("\ufffd", page[start:])
+    if _ASTRAL.search(rest):
+        rest = _ASTRAL.sub(_astral, rest)
+    return page[:start] + rest
 
 
 def page(doc: Document) -> str:

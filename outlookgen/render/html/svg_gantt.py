@@ -24,6 +24,7 @@ rounded to one decimal.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import math
 import re
@@ -44,6 +45,7 @@ from outlookgen.packs.labels import fill
 from outlookgen.render.markup import parse_inline, plain_text
 from outlookgen.render.timing_words import slip_text
 from outlookgen.render.wording import Wording
+from outlookgen.spec.scalars import as_text
 
 MAX_ROWS = 22  # with the axis, about 14 cm: a chunk and its heading fit a landscape A4 page
 ROW = 22
@@ -62,8 +64,7 @@ _STEPS = (1, 2, 4, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 2500, 5000
 
 def _n(x: float) -> str:
     """A coordinate: at most one decimal, no trailing zeros (deterministic, compact)."""
-    s = f"{x:.1f}"
-    return s[:-2] if s.endswith(".0") else s
+    return f"{x:.1f}".removesuffix(".0")
 
 
 def _esc(text: str) -> str:
@@ -77,7 +78,7 @@ def _char_width(ch: str) -> float:
 
 def text_width(text: str, size: float) -> float:
     """A width estimate for ``text`` at font ``size`` (CJK characters are square, others about half)."""
-    return sum(_char_width(c) for c in text) * size
+    return sum(map(_char_width, text)) * size
 
 
 def _wrap(text: str, width: float, size: float) -> list[str]:
@@ -110,6 +111,13 @@ def _label(x: float, mid: float, lines: tuple[str, ...], attrs: str, title: str)
 
 def _plain(text: str | None) -> str:
     """Spec text as shown in the chart: inline markup dropped, one line."""
+    # The exact str parse_inline reads: equal texts share one cache entry.
+    return _plain_of(text if type(text) is str else "" if text is None else str(as_text(text)))
+
+
+# Each name is shown three times (label column width, wrapped label, tooltip).
+@lru_cache(maxsize=1 << 14)
+def _plain_of(text: str) -> str:
     return " ".join(plain_text(parse_inline(text)).split())
 
 
@@ -214,23 +222,50 @@ class _Chart:
     def axis(self, top: float, low: float, high: float) -> list[str]:
         """The axis band whose top edge is at ``top``; grid lines run from ``low`` to ``high``."""
         c = self.colors
+        head, units, dates, grid = self._axis_marks()
         out = [
             f'<rect x="0" y="{_n(top)}" width="{_n(self.width)}" height="{_n(self.header)}" fill="{c["muted"]}"/>',
             f'<text x="{PAD}" y="{_n(top + 16)}" font-size="{FONT}" font-weight="700" fill="{c["foreground"]}">'
-            f"{_esc(_plain(self.labels['col']['task']))}</text>",
+            f"{head}</text>",
         ]
+        y = _n(top + 15)
+        out.extend(
+            f'<text x="{cx}" y="{y}" font-size="{SMALL}" text-anchor="{anchor}" fill="{c["foreground"]}">{text}</text>'
+            for cx, anchor, text in units
+        )
+        y = _n(top + 31)
+        out.extend(
+            f'<text x="{x}" y="{y}" font-size="{SMALL}" fill="{c["secondary"]}">{text}</text>' for x, text in dates
+        )
+        # Grid: a faint line at every labelled unit boundary, through the rows below.
+        span = f" {_n(low)}V{_n(high)}"
+        segs = "".join(f"M{x}{span}" for x in grid)
+        out.append(f'<path d="{segs}" stroke="#d5dbe1" stroke-width="0.6" fill="none"/>')
+        out.append(
+            f'<line x1="0" y1="{_n(top + self.header)}" x2="{_n(self.width)}" y2="{_n(top + self.header)}" '
+            f'stroke="{c["secondary"]}" stroke-width="0.8"/>'
+        )
+        return out
+
+    _axis_cache: tuple[str, list[tuple[str, str, str]], list[tuple[str, str]], list[str]] | None = None
+
+    def _axis_marks(self) -> tuple[str, list[tuple[str, str, str]], list[tuple[str, str]], list[str]]:
+        """What every chunk's axis shares, worked out once (a big plan has a hundred chunks):
+        the column title, the unit and date labels with their x, the grid lines' x."""
+        if self._axis_cache is not None:
+            return self._axis_cache
+        head = _esc(_plain(self.labels["col"]["task"]))
         sample = self.w.unit(self.units)
         step = self._step(text_width(sample, SMALL))
         right = self.width - 2
+        units: list[tuple[str, str, str]] = []
         for n in range(1, self.units + 1, step):
             cx = self.x(n - 0.5) if step == 1 else self.x(n - 1) + 2
             anchor = "middle" if step == 1 else "start"
             if step > 1 and cx + text_width(self.w.unit(n), SMALL) > right:
                 break
-            out.append(
-                f'<text x="{_n(cx)}" y="{_n(top + 15)}" font-size="{SMALL}" text-anchor="{anchor}" '
-                f'fill="{c["foreground"]}">{_esc(self.w.unit(n))}</text>'
-            )
+            units.append((_n(cx), anchor, _esc(self.w.unit(n))))
+        dates: list[tuple[str, str]] = []
         if self.dated:
             pattern = self.labels["html"]["axis_date"]
             start = self.road.start
@@ -240,18 +275,10 @@ class _Chart:
                 day = _shift(start, (n - 1) * self.days)
                 if day is None or self.x(n - 1) + 2 + text_width(self._axis_date(pattern, day), SMALL) > right:
                     break
-                out.append(
-                    f'<text x="{_n(self.x(n - 1) + 2)}" y="{_n(top + 31)}" font-size="{SMALL}" '
-                    f'fill="{c["secondary"]}">{_esc(self._axis_date(pattern, day))}</text>'
-                )
-        # Grid: a faint line at every labelled unit boundary, through the rows below.
-        segs = "".join(f"M{_n(self.x(n - 1))} {_n(low)}V{_n(high)}" for n in range(1, self.units + 2, step))
-        out.append(f'<path d="{segs}" stroke="#d5dbe1" stroke-width="0.6" fill="none"/>')
-        out.append(
-            f'<line x1="0" y1="{_n(top + self.header)}" x2="{_n(self.width)}" y2="{_n(top + self.header)}" '
-            f'stroke="{c["secondary"]}" stroke-width="0.8"/>'
-        )
-        return out
+                dates.append((_n(self.x(n - 1) + 2), _esc(self._axis_date(pattern, day))))
+        grid = [_n(self.x(n - 1)) for n in range(1, self.units + 2, step)]
+        self._axis_cache = (head, units, dates, grid)
+        return self._axis_cache
 
     def _axis_date(self, pattern: str, day: date) -> str:
         fmt = self.labels["format"]
@@ -522,10 +549,27 @@ class _Chart:
         )
 
     # -- the whole ------------------------------------------------------------------
+    def _arrows_by_chunk(self, arrows: list[_Arrow], chunks: list[tuple[int, int]]) -> list[list[_Arrow]]:
+        """For each chunk, the arrows that cross its rows (``high >= low and low <= high``), in drawing order.
+
+        Chunks follow each other down the page, so an arrow crosses a run of
+        them, found by bisection: a big plan has thousands of arrows and a
+        hundred chunks, and testing every pair was most of the chart's time.
+        """
+        lows = [self.rows[first].top for first, _ in chunks]
+        highs = [self.rows[last - 1].top + self.rows[last - 1].height for _, last in chunks]
+        out: list[list[_Arrow]] = [[] for _ in chunks]
+        for arrow in arrows:
+            # The first chunk whose bottom is at or below the arrow's top, the last whose top is at or above its bottom.
+            for k in range(bisect.bisect_left(highs, arrow.low), bisect.bisect_right(lows, arrow.high)):
+                out[k].append(arrow)
+        return out
+
     def svg_chunks(self, title: str, description: str = "") -> list[str]:
         c = self.colors
         arrows = self.arrows()
         chunks = self.chunks()
+        crossing = self._arrows_by_chunk(arrows, chunks)
         out = []
         for k, (first, last) in enumerate(chunks, start=1):
             low = self.rows[first].top
@@ -556,7 +600,7 @@ class _Chart:
                 elif row.kind == "milestone":
                     body.extend(self.milestone_row(row))
             marker = f"og-gantt-{k}-"
-            body.extend(a.svg.replace("og-gantt-{chunk}-", marker) for a in arrows if a.high >= low and a.low <= high)
+            body.extend(a.svg.replace("og-gantt-{chunk}-", marker) for a in crossing[k - 1])
             height = high - top
             label = title if len(chunks) == 1 else f"{title} ({k}/{len(chunks)})"
             # The name and description are the svg's first children: screen readers read them, and a

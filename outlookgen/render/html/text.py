@@ -13,6 +13,7 @@ parser) escaped for a double-quoted attribute. Both functions return
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from markupsafe import Markup, escape
@@ -28,6 +29,7 @@ from outlookgen.render.markup import (
     parse_block,
     parse_inline,
 )
+from outlookgen.spec.scalars import as_text
 
 __all__ = ["html_block", "html_inline"]
 
@@ -61,6 +63,17 @@ def _inlines_html(nodes: tuple[Inline, ...]) -> str:
 
 def html_inline(text: Any) -> Markup:
     """One text field as inline HTML (no block elements)."""
+    if type(text) is not str:
+        # The exact str parse_inline reads, so equal texts share one cache entry.
+        text = "" if text is None else str(as_text(text))
+    return _html_inline(text)
+
+
+# A big plan repeats most texts (statuses, owners, phases, deliverables): at
+# 2,000 tasks three in four html_inline calls are for a text seen before. The
+# result depends on the text alone and Markup is immutable, so it is shared.
+@lru_cache(maxsize=1 << 16)
+def _html_inline(text: str) -> Markup:
     return Markup(_inlines_html(parse_inline(text)))
 
 

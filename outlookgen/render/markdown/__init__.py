@@ -68,7 +68,7 @@ def _lines(items: Any) -> Markup:
 
 FILTERS = {
     "inline": lambda v: md_inline(_text(v)),
-    "cell": lambda v: md_cell(_text(v)),
+    "cell": md_cell,  # reads None and numbers as _text does; called for every table cell
     "lines": _lines,
     "block": lambda v: md_block(_text(v)),
     "bullets": _bullets,
