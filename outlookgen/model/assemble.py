@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from types import MappingProxyType
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from outlookgen.model import budget as money
 from outlookgen.model import schedule
@@ -61,7 +61,7 @@ from outlookgen.model.timeline import Timeline
 from outlookgen.model.trace import traced
 from outlookgen.spec.review_time import parse_review_time
 from outlookgen.spec.scalars import as_text
-from outlookgen.spec.timing import Amount, dependency_entries, parse_amount
+from outlookgen.spec.timing import Amount, DependencyEntry, dependency_entries, parse_amount
 
 __all__ = ["build_outlook", "risk_level", "risk_score"]
 
@@ -97,6 +97,16 @@ def risk_level(score: int | None) -> str | None:
     if score >= 6:
         return "high"
     return "medium" if score >= 3 else "low"
+
+
+class _TaskValues(NamedTuple):
+    """A task's timing values as the spec writes them, read once for the scheduler and the Task both."""
+
+    amount: Amount
+    start_tick: int | None  # ``start`` as the working day it may begin on
+    actual_start: date | None
+    actual_finish: date | None
+    entries: list[DependencyEntry]  # ``after``
 
 
 class _Builder:
@@ -258,14 +268,15 @@ class _Builder:
         work_calendar = calendar_from_spec(raw, origin, self.locale)
         clock = Timeline(work_calendar, unit)
 
-        rows: list[tuple[str, Mapping[str, Any]]] = []
+        rows: list[tuple[str, Mapping[str, Any], _TaskValues]] = []
         plans: list[schedule.TaskPlan] = []
         for phase in phases_data:
             phase_id = as_text(phase["id"])
             for task in phase.get("tasks") or ():
                 task = _mapping(task)
-                rows.append((phase_id, task))
-                plans.append(self.task_plan(task, clock))
+                values = _task_values(task, clock)
+                rows.append((phase_id, task, values))
+                plans.append(self.task_plan(task, values, clock))
         try:
             plan = schedule.schedule_tasks(plans)
         except ValueError as error:
@@ -274,8 +285,8 @@ class _Builder:
         # Build in dependency order so ``after`` can hold the Task objects.
         row_of = {plan_item.id: (plan_item, row) for plan_item, row in zip(plans, rows, strict=True)}
         for task_id in plan.order:
-            plan_item, (phase_id, task_raw) = row_of[task_id]
-            self.tasks[task_id] = self.task(task_raw, plan_item, phase_id, plan, clock)
+            plan_item, (phase_id, task_raw, values) = row_of[task_id]
+            self.tasks[task_id] = self.task(task_raw, values, plan_item, phase_id, plan, clock)
         tasks = tuple(self.tasks[plan_item.id] for plan_item in plans)
 
         milestones_by_phase: dict[str, tuple[Milestone, ...]] = {}
@@ -325,29 +336,28 @@ class _Builder:
             extra=_extra(raw),
         )
 
-    def task_plan(self, raw: Mapping[str, Any], clock: Timeline) -> schedule.TaskPlan:
+    def task_plan(self, raw: Mapping[str, Any], values: _TaskValues, clock: Timeline) -> schedule.TaskPlan:
         """What the scheduler needs of one task, in working days."""
-        amount = parse_amount(raw.get("duration")) or Amount(0)
-        start = clock.start_tick(raw.get("start"))
-        actual_start = _date(raw.get("actual_start"))
-        actual_finish = _date(raw.get("actual_finish"))
+        start = values.start_tick
+        actual_start = values.actual_start
+        actual_finish = values.actual_finish
         return schedule.TaskPlan(
             id=as_text(raw["id"]),
-            duration=clock.work(amount),
+            duration=clock.work(values.amount),
             start=None if start is None else start + 1,
             after=tuple(
                 schedule.Link(entry.id, entry.type, clock.work(entry.lag) if entry.lag else 0)
-                for entry in dependency_entries(raw.get("after"))
+                for entry in values.entries
             ),
             cancelled=raw.get("status") == "cancelled",
             actual_start=None if actual_start is None else clock.day_tick(actual_start),
             actual_finish=None if actual_finish is None else clock.after_day(actual_finish),
         )
 
-    def links(self, after: Any, clock: Timeline, where: str) -> tuple[TaskLink, ...]:
+    def links(self, entries: list[DependencyEntry], clock: Timeline, where: str) -> tuple[TaskLink, ...]:
         out = []
         seen: set[tuple[str, str, int]] = set()
-        for entry in dependency_entries(after):
+        for entry in entries:
             lag_days = clock.work(entry.lag) if entry.lag else 0
             key = (entry.id, entry.type, lag_days)
             if key in seen:
@@ -366,6 +376,7 @@ class _Builder:
     def task(
         self,
         raw: Mapping[str, Any],
+        values: _TaskValues,
         plan_item: schedule.TaskPlan,
         phase_id: str,
         plan: schedule.Schedule,
@@ -373,17 +384,17 @@ class _Builder:
     ) -> Task:
         timing = plan.timings[plan_item.id]
         where = f"task {plan_item.id}"
-        actual_start = _date(raw.get("actual_start"))
-        actual_finish = _date(raw.get("actual_finish"))
+        actual_start = values.actual_start
+        actual_finish = values.actual_finish
         # An actual date is shown as written, even on a day the calendar does not work.
         start_date = actual_start or clock.start_date(timing.start)
         end_date = actual_finish or clock.end_date(timing.start, timing.finish)
         begin_day, end_day = clock.bar(timing.start, timing.finish, start_date, end_date)
         first, last = clock.units(begin_day, end_day)
-        links = self.links(raw.get("after"), clock, f"{where} after")
+        links = self.links(values.entries, clock, f"{where} after")
         work_days = timing.finish - timing.start
-        amount = parse_amount(raw.get("duration")) or Amount(0)
-        start_tick = clock.start_tick(raw.get("start"))
+        amount = values.amount
+        start_tick = values.start_tick
         baseline = self.baseline.tasks.get(plan_item.id) if self.baseline is not None else None
         baseline_bar = _baseline_bar(clock.origin, baseline)
         return Task(
@@ -430,7 +441,11 @@ class _Builder:
     ) -> Milestone:
         milestone_id = as_text(raw["id"])
         at = raw.get("at")
-        links = self.links(raw.get("after"), clock, f"milestone {milestone_id} after") if at is None else ()
+        links = (
+            self.links(dependency_entries(raw.get("after")), clock, f"milestone {milestone_id} after")
+            if at is None
+            else ()
+        )
         plan_links = tuple(schedule.Link(link.task.id, link.type, link.lag_days) for link in links)
         at_tick, at_date = clock.at_tick(at) if at is not None else (None, None)
         tick = schedule.milestone_time(at_tick, plan_links, plan.timings)
@@ -707,6 +722,16 @@ class _Builder:
 
 
 # -- value helpers -------------------------------------------------------------
+
+
+def _task_values(raw: Mapping[str, Any], clock: Timeline) -> _TaskValues:
+    return _TaskValues(
+        amount=parse_amount(raw.get("duration")) or Amount(0),
+        start_tick=clock.start_tick(raw.get("start")),
+        actual_start=_date(raw.get("actual_start")),
+        actual_finish=_date(raw.get("actual_finish")),
+        entries=dependency_entries(raw.get("after")),
+    )
 
 
 def _baseline_bar(origin: date | None, planned: tuple[date, date] | None) -> tuple[int, int] | None:

@@ -20,11 +20,13 @@ from it is a plain ``str``.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 from outlookgen.spec.pointers import escape_token
+from outlookgen.spec.scalars import ScalarFloat, ScalarInt
 
-__all__ = ["Derived", "SpecText", "derived", "field_beside", "pointer_of", "sources_of", "traced"]
+__all__ = ["Derived", "SpecText", "derived", "derived_beside", "field_beside", "pointer_of", "sources_of", "traced"]
 
 
 class SpecText(str):
@@ -55,6 +57,10 @@ class Derived(str):
 
     def __reduce__(self):  # keep the sources through pickling, as SpecText does
         return (Derived, (str(self), self.sources))
+
+
+# SpecText and Derived made in bulk are made as their __new__ makes them, minus a Python frame each.
+_new_str = str.__new__
 
 
 def derived(text: str, *sources: str | None) -> str:
@@ -92,8 +98,45 @@ def field_beside(value: Any, name: str) -> str | None:
     return pointer.rsplit("/", 1)[0] + "/" + escape_token(name)
 
 
+def derived_beside(value: Any, text: str, *names: str) -> str:
+    """``text`` worded from the fields ``names`` beside spec text ``value``: ``derived(text, *(field_beside(value,
+    name) for name in names))`` in one step.
+
+    The template context words some 18,000 texts of a 2,000-task plan this
+    way: the item's pointer is split once, and the fields' tokens are
+    escaped once per set of names.
+    """
+    pointer = value.pointer if isinstance(value, SpecText) else None
+    if pointer is None or not names:
+        return str(text)
+    cut = pointer.rfind("/")
+    base = pointer[:cut] if cut >= 0 else pointer
+    suffixes, spaced = _suffixes(names)
+    kept = tuple(map(base.__add__, suffixes))
+    if spaced or " " in base:  # as derived() refuses them
+        raise ValueError(f"a source pointer holds a space: {kept!r}")
+    made = _new_str(Derived, text)
+    made.sources = kept
+    return made
+
+
+@lru_cache(maxsize=256)  # the sets of names are the context's own: a few dozen
+def _suffixes(names: tuple[str, ...]) -> tuple[tuple[str, ...], bool]:
+    """``/`` and each field's token (each once), and whether one holds a space."""
+    suffixes = tuple(dict.fromkeys("/" + _token(name) for name in names))
+    return suffixes, any(" " in suffix for suffix in suffixes)
+
+
 def traced(data: Any, pointer: str = "") -> Any:
     """A copy of the loaded spec data whose strings are :class:`SpecText` with their JSON pointers (RFC 6901)."""
+    kind = type(data)
+    if kind is dict:
+        return _traced_dict(data, pointer)
+    if kind is list:
+        return _traced_list(data, pointer)
+    if kind is str:
+        return SpecText(data, pointer)
+    # What a loaded spec never holds (other mappings, str subclasses) goes the general way.
     if isinstance(data, str):
         return data if isinstance(data, SpecText) else SpecText(data, pointer)
     if isinstance(data, Mapping):
@@ -101,3 +144,53 @@ def traced(data: Any, pointer: str = "") -> Any:
     if isinstance(data, list):
         return [traced(value, f"{pointer}/{index}") for index, value in enumerate(data)]
     return data
+
+
+# A spec of 2,000 tasks holds some 26,000 values: the plain dicts, lists and
+# strings it is made of are copied below without a call per value, and a
+# number, a boolean or None (kept as it is) is never given a pointer.
+
+
+def _traced_dict(data: dict, pointer: str) -> dict:
+    out = {}
+    for key, value in data.items():
+        kind = type(value)
+        if kind is str:
+            text = out[key] = _new_str(SpecText, value)
+            text.pointer = pointer + "/" + _token(key)
+        elif kind is dict:
+            out[key] = _traced_dict(value, pointer + "/" + _token(key))
+        elif kind is list:
+            out[key] = _traced_list(value, pointer + "/" + _token(key))
+        elif value is None or kind is bool or kind is int or kind is float or kind is ScalarInt or kind is ScalarFloat:
+            out[key] = value
+        else:
+            out[key] = traced(value, pointer + "/" + _token(key))
+    return out
+
+
+def _traced_list(data: list, pointer: str) -> list:
+    out = []
+    append = out.append
+    for index, value in enumerate(data):
+        kind = type(value)
+        if kind is str:
+            text = _new_str(SpecText, value)
+            text.pointer = f"{pointer}/{index}"
+            append(text)
+        elif kind is dict:
+            append(_traced_dict(value, f"{pointer}/{index}"))
+        elif kind is list:
+            append(_traced_list(value, f"{pointer}/{index}"))
+        elif value is None or kind is bool or kind is int or kind is float or kind is ScalarInt or kind is ScalarFloat:
+            append(value)
+        else:
+            append(traced(value, f"{pointer}/{index}"))
+    return out
+
+
+def _token(key: Any) -> str:
+    """``escape_token(str(key))``; a plain key (nearly all of them) is its own token."""
+    if type(key) is str and "~" not in key and "/" not in key:
+        return key
+    return escape_token(str(key))

@@ -30,6 +30,7 @@ import os
 import re
 import stat
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -73,15 +74,26 @@ class Limits:
 class SourceMap:
     """Where each node of the loaded data was written (1-based line and column)."""
 
-    __slots__ = ("_keys", "_raws", "_values")
+    __slots__ = ("_keys", "_pending", "_raws", "_values")
 
-    def __init__(self, values: dict, keys: dict, raws: dict) -> None:
-        self._values = values  # path -> Mark of the node
-        self._keys = keys  # path -> Mark of the mapping key of that entry
-        self._raws = raws  # path -> source text of a plain scalar that did not become str
+    def __init__(self, values: Iterable, keys: Iterable, raws: Iterable) -> None:
+        # Mappings, or the (path, …) pairs in the order the loader met them (a later
+        # one wins). Most builds never ask where a node is (only problems and
+        # findings do), so the pairs become dicts on the first question: 41,000
+        # entries at 2,000 tasks, some 5 ms before any document could start.
+        self._pending: tuple | None = (values, keys, raws)
+
+    def _index(self) -> None:
+        values, keys, raws = self._pending
+        self._values = dict(values)  # path -> Mark of the node
+        self._keys = dict(keys)  # path -> Mark of the mapping key of that entry
+        self._raws = dict(raws)  # path -> source text of a plain scalar that did not become str
+        self._pending = None
 
     def value(self, path: tuple) -> tuple[int, int]:
         """Position of the node at ``path``; the nearest existing ancestor if absent; root -> (1, 1)."""
+        if self._pending is not None:
+            self._index()
         path = tuple(path)
         values = self._values
         while path:
@@ -93,6 +105,8 @@ class SourceMap:
 
     def key(self, path: tuple) -> tuple[int, int]:
         """Position of the mapping key of the entry at ``path``; falls back to :meth:`value`."""
+        if self._pending is not None:
+            self._index()
         path = tuple(path)
         mark = self._keys.get(path)
         if mark is not None:
@@ -101,9 +115,13 @@ class SourceMap:
 
     def raw(self, path: tuple) -> str | None:
         """Source text of a plain (unquoted) scalar that did not become a str, else None."""
+        if self._pending is not None:
+            self._index()
         return self._raws.get(tuple(path))
 
     def __contains__(self, path: object) -> bool:
+        if self._pending is not None:
+            self._index()
         return path in self._values
 
 
@@ -913,7 +931,7 @@ def _parse(source: str, name: str, limits: Limits, loader_class: type) -> Loaded
         if loader is not None:
             with contextlib.suppress(Exception):  # disposing must not hide the real outcome
                 loader.dispose()
-    sourcemap = SourceMap(dict(builder.vals), dict(builder.keys), dict(builder.raws))
+    sourcemap = SourceMap(builder.vals, builder.keys, builder.raws)
     digest = hashlib.sha256(source.encode("utf-8", "surrogatepass")).hexdigest()
     return LoadedSpec(name, data, sourcemap, tuple(builder.problems), frozenset(builder.reported), digest=digest)
 
