@@ -13,6 +13,7 @@ from conftest import ROOT, SAMPLE_FILES, reader_names
 
 from outlookgen.errors import TemplateError
 from outlookgen.model import build_outlook
+from outlookgen.model.trace import SpecText
 from outlookgen.package_data import schema
 from outlookgen.packs import resolve_pack
 from outlookgen.project.build import BuildOptions, build
@@ -388,3 +389,19 @@ def test_ids_are_kept_by_exact_text_only():
     assert _ident("a.b<c") == "a.<wbr>b&lt;c"
     assert _ident(Markup("a.b<c")) == "a.<wbr>b<c"
     assert _ident("a.b<c") == "a.<wbr>b&lt;c"
+    # A spec text (a str that knows its place in the spec) is looked up as its text.
+    assert _ident(SpecText("a.b<c", "/x")) == "a.<wbr>b&lt;c"
+
+
+def test_refs_are_kept_by_exact_text_only():
+    from markupsafe import Markup
+
+    from outlookgen.render.html import _make_refs
+
+    refs = _make_refs({"T<1"}, " & ")
+    plain = '<a href="#item-T&lt;1">T&lt;1</a>'
+    assert refs(["T<1", "X.2"]) == plain + " &amp; X.<wbr>2"
+    assert refs([Markup("T<1")]) == '<a href="#item-T<1">T<1</a>'
+    assert refs([SpecText("T<1", "/roadmap/phases/0/tasks/0/id"), {"id": "T<1", "note": "SS +1"}]) == (
+        plain + " &amp; " + plain + ' <small class="link-type">SS +1</small>'
+    )
