@@ -556,9 +556,14 @@ def canonical(text: object) -> str:
     return "".join(_canonical(node) for node in parse_inline(as_text(text) if text is not None else ""))
 
 
+def _backslashed(match: re.Match[str]) -> str:
+    # A function, not the template r"\\\g<0>", which re reads through a Python helper on every call.
+    return "\\" + match.group()
+
+
 def _canonical(node: Inline) -> str:
     if isinstance(node, Text):
-        return _LITERAL_MARKERS.sub(r"\\\g<0>", node.text)
+        return _LITERAL_MARKERS.sub(_backslashed, node.text)
     if isinstance(node, Strong):
         return "**" + "".join(map(_canonical, node.children)) + "**"
     if isinstance(node, Emph):
