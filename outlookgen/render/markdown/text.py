@@ -203,6 +203,15 @@ class _Writer:
     def text(self, s: str) -> None:
         if "\t" in s:
             s = s.replace("\t", " ")
+        if "\n" not in s:
+            # The usual piece, one line: the loop below without the split.
+            if self.bol:
+                s = s.lstrip(" \t")
+                if s:
+                    self.emit(_escape_line_start(escape_text(s)))
+            else:
+                self.emit(escape_text(s))
+            return
         for k, part in enumerate(s.split("\n")):
             if k:
                 self.line_break()
@@ -255,11 +264,18 @@ class _Writer:
                 last = s[-1]
                 i += 1
                 continue
+            # The run of markers up to the next text: its closers, then its openers.
+            closers = openers = ""
             j = i
-            while j < n and tokens[j][0] != "t":
+            while j < n:
+                kind, s = tokens[j]
+                if kind == "t":
+                    break
+                if kind == "c":
+                    closers += s
+                else:
+                    openers += s
                 j += 1
-            closers = "".join(s for k, s in tokens[i:j] if k == "c")
-            openers = "".join(s for k, s in tokens[i:j] if k == "o")
             following = tokens[j][1][0] if j < n else ""
             if closers:
                 out.append(closers)
