@@ -393,6 +393,17 @@ def test_ids_are_kept_by_exact_text_only():
     assert _ident(SpecText("a.b<c", "/x")) == "a.<wbr>b&lt;c"
 
 
+def test_list_items_are_kept_by_text_and_markup_is_read_as_text():
+    from markupsafe import Markup
+
+    from outlookgen.render.html import _item
+
+    assert _item("a<b *c*") == "a&lt;b <em>c</em>"
+    assert _item(Markup("a<b *c*")) == "a&lt;b <em>c</em>"
+    assert _item(SpecText("a\n\n- b", "/x")) == "<p>a</p>\n<ul>\n<li>b</li>\n</ul>"
+    assert _item(None) == ""
+
+
 def test_refs_are_kept_by_exact_text_only():
     from markupsafe import Markup
 

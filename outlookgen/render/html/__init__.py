@@ -66,12 +66,19 @@ def _heading(value: Any) -> Markup:
 
 def _item(value: Any) -> Markup:
     """One list item's content: inline when it is a single paragraph, else blocks."""
-    blocks = parse_block(_text(value))
+    # What comes out depends on the text alone (Markup is read as text too):
+    # kept by exact text, as most items repeat (each task's deliverables).
+    return _item_of(str(_text(value)))
+
+
+@lru_cache(maxsize=1 << 14)
+def _item_of(text: str) -> Markup:
+    blocks = parse_block(text)
     if len(blocks) == 1 and isinstance(blocks[0], Paragraph):
-        return html_inline(_text(value).strip())
+        return html_inline(text.strip())
     if not blocks:
         return Markup("")
-    return html_block(_text(value))
+    return html_block(text)
 
 
 def _bullets(items: Any, css_class: str = "") -> Markup:
@@ -112,8 +119,13 @@ def _ident_html(ident: str) -> Markup:
     return _ident_kept(ident)
 
 
+def _wbr(match: re.Match[str]) -> str:
+    # A function, not the template r"\1<wbr>", which re reads through a Python helper on every call.
+    return match.group() + "<wbr>"
+
+
 def _ident_made(ident: str) -> Markup:
-    return Markup(_ID_BREAK.sub(r"\1<wbr>", str(escape(ident))))
+    return Markup(_ID_BREAK.sub(_wbr, str(escape(ident))))
 
 
 # An id is printed in its own row and again in every row that refers to it.
