@@ -162,7 +162,9 @@ class _Chart:
         names = [_plain(p.name) for p in road.phases] + [
             _plain(x.name) for p in road.phases for x in (*p.tasks, *p.milestones)
         ]
-        widest = max((text_width(n, FONT) for n in names), default=80)
+        # Each name's width once: the widest sets the label column, then each one is wrapped to it.
+        widths = {name: text_width(name, FONT) for name in names}
+        widest = max(widths.values(), default=80)
         # Wide enough for most names; a longer one wraps onto more lines (its row grows), never cut.
         self.label_w = max(150.0, min(340.0, widest + 2 * PAD + 6))
         self.rows: list[_Row] = []
@@ -174,7 +176,8 @@ class _Chart:
             )
             for kind, item in items:
                 room = self.label_w - 2 * PAD - (0 if kind == "phase" else 6)
-                lines = tuple(_wrap(_plain(item.name), room, FONT))
+                name = _plain(item.name)
+                lines = (name,) if widths[name] <= room else tuple(_wrap(name, room, FONT))  # as _wrap begins
                 row = _Row(kind, y, index, item, lines, ROW + (len(lines) - 1) * LINE)
                 self.rows.append(row)
                 if kind == "task":
