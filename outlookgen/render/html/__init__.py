@@ -319,6 +319,7 @@ def _page_context(doc: Document, env) -> dict[str, Any]:
             as_of=doc.as_of,
             description=labels["html"]["gantt_description"],
             labelled_by="sec-gantt",
+            worded={t["id"]: t for t in context["roadmap"]["tasks"]},
         ),
         "charts": _charts(context, brand, phase_index),
     }

@@ -29,6 +29,7 @@ import itertools
 import math
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
@@ -143,8 +144,16 @@ class _Arrow:
 
 
 class _Chart:
-    def __init__(self, outlook: Outlook, wording: Wording, labels: dict[str, Any], brand: Brand) -> None:
+    def __init__(
+        self,
+        outlook: Outlook,
+        wording: Wording,
+        labels: dict[str, Any],
+        brand: Brand,
+        worded: Mapping[str, Mapping[str, Any]] | None = None,
+    ) -> None:
         self.road = outlook.roadmap
+        self.worded = worded or {}
         self.w = wording
         self.labels = labels
         self.brand = brand
@@ -403,17 +412,22 @@ class _Chart:
             )
         return out
 
-    def _task_tip(self, t: Task, name: str) -> str:
-        parts = [
-            f"{t.id} {name}",
-            self.w.span(t.first_unit, t.last_unit) if not t.is_point else self.w.unit(t.first_unit),
-        ]
-        dates = self.w.date_range(t.start_date, t.end_date)
-        if dates:
-            parts.append(dates)
+    def _task_words(self, t: Task) -> tuple[str, str, str]:
+        """When the task runs, its dates and its status with progress: the page's words for them when it has them."""
+        said = self.worded.get(t.id)
+        if said is not None:  # worded once for every format (render/context.py), six labels filled a task
+            return said["when_text"], said["dates_text"], said["status_progress_text"]
+        when = self.w.span(t.first_unit, t.last_unit) if not t.is_point else self.w.unit(t.first_unit)
         status = self.w.value("task_status", t.status)
         if t.progress is not None:
             status = self.w.with_note(status, self.w.percent(t.progress, digits=0))
+        return when, self.w.date_range(t.start_date, t.end_date), status
+
+    def _task_tip(self, t: Task, name: str) -> str:
+        when, dates, status = self._task_words(t)
+        parts = [f"{t.id} {name}", when]
+        if dates:
+            parts.append(dates)
         parts.append(status)
         if t.critical:
             parts.append(self.labels["html"]["legend"]["critical"])
@@ -725,14 +739,16 @@ def gantt_svg(
     as_of: date | None = None,
     description: str = "",
     labelled_by: str = "",
+    worded: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> Markup:
     """The chart as HTML: a scrolling box of SVG chunks, then the legend.
 
     ``as_of`` (the status view's day) draws a "today" line when the plan has dates.
     ``description`` is each chunk's ``<desc>``; ``labelled_by`` the id of the heading that names the
-    scrolling box, which keyboard users can focus to scroll it.
+    scrolling box, which keyboard users can focus to scroll it. ``worded`` maps a task's id to its
+    entry of the template context, whose when, dates and status texts the tooltips then use.
     """
-    chart = _Chart(outlook, wording, labels, brand)
+    chart = _Chart(outlook, wording, labels, brand, worded)
     chart.as_of = as_of
     chunks = chart.svg_chunks(_plain(title), _plain(description))
     named = f' aria-labelledby="{_esc(labelled_by)}"' if labelled_by else ""
