@@ -51,7 +51,7 @@ def _finalize(value: Any) -> Any:
         return ""
     if isinstance(value, Markup):
         return value
-    return html_inline(_text(value))
+    return html_inline(value)  # which reads numbers as _text does
 
 
 def _plain(value: Any) -> Markup:
