@@ -393,6 +393,20 @@ def test_ids_are_kept_by_exact_text_only():
     assert _ident(SpecText("a.b<c", "/x")) == "a.<wbr>b&lt;c"
 
 
+def test_the_contents_go_where_the_first_marker_is_and_other_markers_go():
+    from outlookgen.render.html import _TOC_MARKER, _toc, _with_toc
+
+    def expected(text: str) -> str:
+        head, _, body = text.partition(_TOC_MARKER)
+        return head + _toc(body, "C") + body.replace(_TOC_MARKER, "")
+
+    h2 = '<h2 id="sec-a">A</h2><h3 id="sec-b">B</h3>'
+    odd = f'<h2 id="{_TOC_MARKER}">odd</h2>'  # a pack's heading whose id holds the marker: its link keeps it
+    for text in (f"x{_TOC_MARKER}{h2}", f"{h2}{_TOC_MARKER}{h2}{_TOC_MARKER}y", f"{_TOC_MARKER}{odd}", odd):
+        assert _with_toc(text, "C") == (expected(text) if _TOC_MARKER in text else text)
+    assert '<a href="#sec-a">A</a>' in _with_toc(f"x{_TOC_MARKER}{h2}", "C")
+
+
 def test_list_items_are_kept_by_text_and_markup_is_read_as_text():
     from markupsafe import Markup
 

@@ -332,11 +332,24 @@ _HEADING = re.compile(r'<(h[23])\b[^>]*?\bid="([^"]+)"[^>]*>(.*?)</\1>', re.S)
 _TAG = re.compile(r"<[^>]*>")
 
 
-def _toc(body: str, title: str) -> str:
-    """A nested list of the h2/h3 headings with ids (h3 under the h2 before it)."""
+def _with_toc(text: str, title: str) -> str:
+    """``text`` with the table of contents where the first marker is, and any other marker gone."""
+    at = text.find(_TOC_MARKER)
+    if at < 0:
+        return text
+    after = at + len(_TOC_MARKER)
+    toc = _toc(text, title, after)
+    if text.find(_TOC_MARKER, after) < 0:
+        # The usual page, one marker: one copy of a text of megabytes, not three (slices and joins).
+        return text.replace(_TOC_MARKER, toc, 1)
+    return text[:at] + toc + text[after:].replace(_TOC_MARKER, "")
+
+
+def _toc(text: str, title: str, start: int = 0) -> str:
+    """A nested list of the h2/h3 headings with ids from ``start`` on (h3 under the h2 before it)."""
     items: list[str] = []
     open_sub = False
-    for level, ident, inner in _HEADING.findall(body):
+    for level, ident, inner in _HEADING.findall(text, start):
         text = " ".join(_TAG.sub("", inner).split())
         link = f'<a href="#{ident}">{text}</a>'
         if level == "h2":
@@ -396,11 +409,7 @@ def page(doc: Document) -> str:
     labels = doc.labels
     env = _environment(doc.pack, _anchors(doc.outlook), labels)
     text = environment.render(env, TEMPLATE, _page_context(doc, env), doc.pack)
-    head, marker, body = text.partition(_TOC_MARKER)
-    if marker:
-        title = str(escape(labels["html"]["contents"]))
-        text = head + _toc(body, title) + body.replace(_TOC_MARKER, "")
-    return _tidy(text)
+    return _tidy(_with_toc(text, str(escape(labels["html"]["contents"]))))
 
 
 def render(doc: Document) -> bytes:
@@ -440,10 +449,7 @@ def standalone_page(
         "toc": Markup(_TOC_MARKER),
     }
     text = environment.render(env, template, page_context, pack)
-    head, marker, body = text.partition(_TOC_MARKER)
-    if marker:
-        text = head + _toc(body, str(escape(labels["html"]["contents"]))) + body.replace(_TOC_MARKER, "")
-    return _tidy(text)
+    return _tidy(_with_toc(text, str(escape(labels["html"]["contents"]))))
 
 
 def _environment(pack: Pack, anchors: set[str], labels: Mapping[str, Any]):
@@ -453,5 +459,8 @@ def _environment(pack: Pack, anchors: set[str], labels: Mapping[str, Any]):
 
 def _tidy(text: str) -> str:
     """Forbidden characters replaced, trailing spaces and empty lines gone."""
-    lines = [line.rstrip() for line in scrub(text).splitlines()]
-    return "\n".join(line for line in lines if line) + "\n"
+    lines = [line for line in map(str.rstrip, scrub(text).splitlines()) if line]
+    if not lines:
+        return "\n"
+    lines.append("")  # the final newline, joined in rather than added: one copy less of a big page
+    return "\n".join(lines)
