@@ -363,6 +363,16 @@ def test_astral_noncharacters_are_replaced_and_emoji_kept():
     assert scrub("ok \u2014 \u00e9") == "ok \u2014 \u00e9"
 
 
+def test_tidy_scrubs_and_splits_every_kind_of_line():
+    """Lines are read a whole line at a time when printable; any other line is scrubbed and split at every break."""
+    from outlookgen.render.html import _tidy
+
+    assert _tidy("a \n\x0bb\r\nc\u2028d  \n\n\U0001fffe \U0001f600\n\xa0x\xa0\n") == (
+        "a\n\ufffdb\nc\nd\n\ufffd \U0001f600\n\xa0x\n"
+    )
+    assert _tidy(" \n\n") == "\n"
+
+
 def test_scrub_replaces_exactly_the_characters_html_forbids():
     # Every noncharacter and control, and their neighbours, against the rule itself.
     from outlookgen.render.html import scrub
