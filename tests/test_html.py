@@ -13,6 +13,7 @@ from conftest import ROOT, SAMPLE_FILES, reader_names
 
 from outlookgen.errors import TemplateError
 from outlookgen.model import build_outlook
+from outlookgen.model.trace import SpecText
 from outlookgen.package_data import schema
 from outlookgen.packs import resolve_pack
 from outlookgen.project.build import BuildOptions, build
@@ -362,6 +363,16 @@ def test_astral_noncharacters_are_replaced_and_emoji_kept():
     assert scrub("ok \u2014 \u00e9") == "ok \u2014 \u00e9"
 
 
+def test_tidy_scrubs_and_splits_every_kind_of_line():
+    """Lines are read a whole line at a time when printable; any other line is scrubbed and split at every break."""
+    from outlookgen.render.html import _tidy
+
+    assert _tidy("a \n\x0bb\r\nc\u2028d  \n\n\U0001fffe \U0001f600\n\xa0x\xa0\n") == (
+        "a\n\ufffdb\nc\nd\n\ufffd \U0001f600\n\xa0x\n"
+    )
+    assert _tidy(" \n\n") == "\n"
+
+
 def test_scrub_replaces_exactly_the_characters_html_forbids():
     # Every noncharacter and control, and their neighbours, against the rule itself.
     from outlookgen.render.html import scrub
@@ -388,3 +399,44 @@ def test_ids_are_kept_by_exact_text_only():
     assert _ident("a.b<c") == "a.<wbr>b&lt;c"
     assert _ident(Markup("a.b<c")) == "a.<wbr>b<c"
     assert _ident("a.b<c") == "a.<wbr>b&lt;c"
+    # A spec text (a str that knows its place in the spec) is looked up as its text.
+    assert _ident(SpecText("a.b<c", "/x")) == "a.<wbr>b&lt;c"
+
+
+def test_the_contents_go_where_the_first_marker_is_and_other_markers_go():
+    from outlookgen.render.html import _TOC_MARKER, _toc, _with_toc
+
+    def expected(text: str) -> str:
+        head, _, body = text.partition(_TOC_MARKER)
+        return head + _toc(body, "C") + body.replace(_TOC_MARKER, "")
+
+    h2 = '<h2 id="sec-a">A</h2><h3 id="sec-b">B</h3>'
+    odd = f'<h2 id="{_TOC_MARKER}">odd</h2>'  # a pack's heading whose id holds the marker: its link keeps it
+    for text in (f"x{_TOC_MARKER}{h2}", f"{h2}{_TOC_MARKER}{h2}{_TOC_MARKER}y", f"{_TOC_MARKER}{odd}", odd):
+        assert _with_toc(text, "C") == (expected(text) if _TOC_MARKER in text else text)
+    assert '<a href="#sec-a">A</a>' in _with_toc(f"x{_TOC_MARKER}{h2}", "C")
+
+
+def test_list_items_are_kept_by_text_and_markup_is_read_as_text():
+    from markupsafe import Markup
+
+    from outlookgen.render.html import _item
+
+    assert _item("a<b *c*") == "a&lt;b <em>c</em>"
+    assert _item(Markup("a<b *c*")) == "a&lt;b <em>c</em>"
+    assert _item(SpecText("a\n\n- b", "/x")) == "<p>a</p>\n<ul>\n<li>b</li>\n</ul>"
+    assert _item(None) == ""
+
+
+def test_refs_are_kept_by_exact_text_only():
+    from markupsafe import Markup
+
+    from outlookgen.render.html import _make_refs
+
+    refs = _make_refs({"T<1"}, " & ")
+    plain = '<a href="#item-T&lt;1">T&lt;1</a>'
+    assert refs(["T<1", "X.2"]) == plain + " &amp; X.<wbr>2"
+    assert refs([Markup("T<1")]) == '<a href="#item-T<1">T<1</a>'
+    assert refs([SpecText("T<1", "/roadmap/phases/0/tasks/0/id"), {"id": "T<1", "note": "SS +1"}]) == (
+        plain + " &amp; " + plain + ' <small class="link-type">SS +1</small>'
+    )

@@ -100,3 +100,36 @@ def test_two_hundred_tasks_stay_legible(tmp_path):
 def test_chinese_axis(tmp_path):
     svg = chart(ROOT / "samples" / "erp-manufacturing.zh-CN.yaml", "zh-CN")
     assert ">第1周<" in svg and ">3/2<" in svg
+
+
+@pytest.mark.parametrize(
+    ("name", "locale", "as_of"),
+    [
+        ("bi-platform.en", "en", None),
+        ("bi-platform.en", "zh-CN", "2026-06-01"),
+        ("erp-manufacturing.zh-CN", "zh-CN", None),
+    ],
+)
+def test_tooltips_from_the_page_context_are_those_the_chart_words_itself(name, locale, as_of):
+    """The page hands the chart its context's task words (worded once); the chart alone words them the same."""
+    from datetime import date
+
+    from outlookgen.render.context import Extras, prepare
+
+    outlook = build_outlook(load_valid(ROOT / "samples" / f"{name}.yaml").data)
+    extras = Extras(as_of=date.fromisoformat(as_of) if as_of else None)
+    doc = prepare(outlook, resolve_pack(), locale, extras)
+    tasks = doc.context["roadmap"]["tasks"]
+    assert any(t["progress"] is not None for t in tasks) and any(t["dates_text"] for t in tasks)
+    draw = lambda **worded: str(  # noqa: E731
+        gantt_svg(
+            outlook,
+            Wording(doc.labels, outlook.roadmap.unit),
+            doc.labels,
+            load_brand(resolve_pack()),
+            title="Plan",
+            as_of=doc.as_of,
+            **worded,
+        )
+    )
+    assert draw(worded={t["id"]: t for t in tasks}) == draw()

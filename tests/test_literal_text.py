@@ -120,6 +120,8 @@ def test_mermaid_labels_use_entity_codes_never_look_alikes():
     assert _label("2026-03-02 cutover") == "#50;026-03-02 cutover"
     # the chart shows what a reader sees: markup dropped, literal stars kept
     assert _label("**Go-live** 7*24") == "Go-live 7*24"
+    # one line: each run of whitespace (a tab, a line break, an ideographic space) is one space
+    assert _label(" \tGo\n\n *live*\u3000\u2028now\x85") == "Go live now"
 
 
 def test_mermaid_draws_every_character_as_written(built, tmp_path):

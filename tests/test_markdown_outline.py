@@ -191,3 +191,13 @@ def test_a_pack_without_the_markers_gets_no_numbers_and_no_contents(tmp_path):
     # Step 2 is now the first numbered part, as in HTML (section.step) and Word (numbered="1").
     assert "### 1.1 " + doc.labels["step2"]["included"] in source
     assert "<!--" not in source
+
+
+def test_tidy_writes_every_empty_cell_as_one_space():
+    """Runs of blank cells side by side all become "| |"; an escaped pipe opens no cell."""
+    from outlookgen.render.markdown import tidy
+
+    assert tidy("| a |  |   |\t\u3000|\n") == "| a | | | |\n"
+    assert tidy("|  |  |  |  |\n") == "| | | | |\n"
+    assert tidy("| a \\|  | b |\n") == "| a \\|  | b |\n"
+    assert tidy("```\n|  |\n```\n") == "```\n|  |\n```\n"

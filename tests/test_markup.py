@@ -595,6 +595,33 @@ _any_text = st.one_of(st.text(max_size=80), _markupish)
 PROPERTY_SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
+_around = st.text(alphabet=" ab1_.!\t\n\u3000\xa0“”（中*`]", max_size=5)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(_around, st.sampled_from(["*", "**", "***"]), _around, st.sampled_from(["*", "**", "***"]), _around)
+def test_property_one_emphasised_word_is_parsed_as_the_parser_does(head, opener, inner, closer, tail):
+    """The shortcut for one *x* or **x** gives the parser's own result, or leaves the text to the parser."""
+    from outlookgen.render.markup import _InlineParser, _one_pair
+
+    text = head + opener + inner + closer + tail
+    shortcut = _one_pair(text)
+    assert shortcut is None or repr(shortcut) == repr(_InlineParser(text).parse())
+
+
+def test_one_emphasised_word_takes_the_shortcut():
+    from outlookgen.render.markup import _one_pair
+
+    assert _one_pair("Task 1 — configure *module* 1") == (
+        Text("Task 1 — configure "),
+        Emph((Text("module"),)),
+        Text(" 1"),
+    )
+    assert _one_pair("**Go-live**") == (Strong((Text("Go-live"),)),)
+    for other in ("7*24*7", "a * b*", "*a *", "*a**", "*a* *b*", "`*a*`", "\\*a*"):
+        assert _one_pair(other) is None
+
+
 @PROPERTY_SETTINGS
 @given(_any_text)
 def test_property_md_cell_is_one_cell(text):

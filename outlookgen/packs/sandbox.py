@@ -455,6 +455,8 @@ def _guarded(name: str, func: Any, check) -> Any:
     def guarded_plain(*args: Any, **kwargs: Any) -> Any:
         if kwargs:
             return func(*map(check, args), **{k: check(v) for k, v in kwargs.items()})
+        if len(args) == 1:  # most calls ({{ t.name | cell }}): the same check, without map and unpacking
+            return func(check(args[0]))
         return func(*map(check, args))
 
     return guarded_plain

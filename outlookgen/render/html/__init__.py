@@ -51,7 +51,7 @@ def _finalize(value: Any) -> Any:
         return ""
     if isinstance(value, Markup):
         return value
-    return html_inline(_text(value))
+    return html_inline(value)  # which reads numbers as _text does
 
 
 def _plain(value: Any) -> Markup:
@@ -66,12 +66,19 @@ def _heading(value: Any) -> Markup:
 
 def _item(value: Any) -> Markup:
     """One list item's content: inline when it is a single paragraph, else blocks."""
-    blocks = parse_block(_text(value))
+    # What comes out depends on the text alone (Markup is read as text too):
+    # kept by exact text, as most items repeat (each task's deliverables).
+    return _item_of(str(_text(value)))
+
+
+@lru_cache(maxsize=1 << 14)
+def _item_of(text: str) -> Markup:
+    blocks = parse_block(text)
     if len(blocks) == 1 and isinstance(blocks[0], Paragraph):
-        return html_inline(_text(value).strip())
+        return html_inline(text.strip())
     if not blocks:
         return Markup("")
-    return html_block(_text(value))
+    return html_block(text)
 
 
 def _bullets(items: Any, css_class: str = "") -> Markup:
@@ -102,15 +109,23 @@ def _ident(value: Any) -> Markup:
 
 
 def _ident_html(ident: str) -> Markup:
-    # Only an exact str is looked up: escape() leaves Markup as it is, so a
-    # Markup id must not share an entry with the plain text it equals.
-    if type(ident) is str:
-        return _ident_kept(ident)
-    return _ident_made(ident)
+    # Looked up by exact text: escape() leaves Markup (anything with __html__)
+    # as it is, so it must not share an entry with the plain text it equals.
+    # Any other str, such as the context's SpecText ids, escapes as its text.
+    if type(ident) is not str:
+        if hasattr(ident, "__html__"):
+            return _ident_made(ident)
+        ident = str(ident)
+    return _ident_kept(ident)
+
+
+def _wbr(match: re.Match[str]) -> str:
+    # A function, not the template r"\1<wbr>", which re reads through a Python helper on every call.
+    return match.group() + "<wbr>"
 
 
 def _ident_made(ident: str) -> Markup:
-    return Markup(_ID_BREAK.sub(r"\1<wbr>", str(escape(ident))))
+    return Markup(_ID_BREAK.sub(_wbr, str(escape(ident))))
 
 
 # An id is printed in its own row and again in every row that refers to it.
@@ -118,6 +133,17 @@ _ident_kept = lru_cache(maxsize=1 << 14)(_ident_made)
 
 
 def _make_refs(anchors: set[str], separator: str):
+    joiner = str(escape(separator))
+
+    def linked(ident: str) -> str:
+        if ident in anchors:
+            return f'<a href="#item-{escape(ident)}">{_ident_html(ident)}</a>'
+        return str(_ident_html(ident))
+
+    # Each id is linked in every row that refers to it (5,000 times at 2,000
+    # tasks); by exact text only, as in _ident_html.
+    linked_kept = lru_cache(maxsize=1 << 14)(linked)
+
     def refs(ids: Iterable[Any]) -> Markup:
         """Ids as links to the rows that define them, separated as the locale lists things.
 
@@ -128,14 +154,13 @@ def _make_refs(anchors: set[str], separator: str):
         for raw in ids or ():
             note = raw.get("note") if isinstance(raw, Mapping) else None
             ident = _text(raw.get("id", "")) if isinstance(raw, Mapping) else _text(raw)
-            if ident in anchors:
-                part = f'<a href="#item-{escape(ident)}">{_ident_html(ident)}</a>'
-            else:
-                part = str(_ident_html(ident))
+            if type(ident) is not str and not hasattr(ident, "__html__"):
+                ident = str(ident)
+            part = linked_kept(ident) if type(ident) is str else linked(ident)
             if note:
                 part += f' <small class="link-type">{escape(_text(note))}</small>'
             parts.append(part)
-        return Markup(str(escape(separator)).join(parts))
+        return Markup(joiner.join(parts))
 
     return refs
 
@@ -294,6 +319,7 @@ def _page_context(doc: Document, env) -> dict[str, Any]:
             as_of=doc.as_of,
             description=labels["html"]["gantt_description"],
             labelled_by="sec-gantt",
+            worded={t["id"]: t for t in context["roadmap"]["tasks"]},
         ),
         "charts": _charts(context, brand, phase_index),
     }
@@ -306,11 +332,24 @@ _HEADING = re.compile(r'<(h[23])\b[^>]*?\bid="([^"]+)"[^>]*>(.*?)</\1>', re.S)
 _TAG = re.compile(r"<[^>]*>")
 
 
-def _toc(body: str, title: str) -> str:
-    """A nested list of the h2/h3 headings with ids (h3 under the h2 before it)."""
+def _with_toc(text: str, title: str) -> str:
+    """``text`` with the table of contents where the first marker is, and any other marker gone."""
+    at = text.find(_TOC_MARKER)
+    if at < 0:
+        return text
+    after = at + len(_TOC_MARKER)
+    toc = _toc(text, title, after)
+    if text.find(_TOC_MARKER, after) < 0:
+        # The usual page, one marker: one copy of a text of megabytes, not three (slices and joins).
+        return text.replace(_TOC_MARKER, toc, 1)
+    return text[:at] + toc + text[after:].replace(_TOC_MARKER, "")
+
+
+def _toc(text: str, title: str, start: int = 0) -> str:
+    """A nested list of the h2/h3 headings with ids from ``start`` on (h3 under the h2 before it)."""
     items: list[str] = []
     open_sub = False
-    for level, ident, inner in _HEADING.findall(body):
+    for level, ident, inner in _HEADING.findall(text, start):
         text = " ".join(_TAG.sub("", inner).split())
         link = f'<a href="#{ident}">{text}</a>'
         if level == "h2":
@@ -370,11 +409,7 @@ def page(doc: Document) -> str:
     labels = doc.labels
     env = _environment(doc.pack, _anchors(doc.outlook), labels)
     text = environment.render(env, TEMPLATE, _page_context(doc, env), doc.pack)
-    head, marker, body = text.partition(_TOC_MARKER)
-    if marker:
-        title = str(escape(labels["html"]["contents"]))
-        text = head + _toc(body, title) + body.replace(_TOC_MARKER, "")
-    return _tidy(text)
+    return _tidy(_with_toc(text, str(escape(labels["html"]["contents"]))))
 
 
 def render(doc: Document) -> bytes:
@@ -414,10 +449,7 @@ def standalone_page(
         "toc": Markup(_TOC_MARKER),
     }
     text = environment.render(env, template, page_context, pack)
-    head, marker, body = text.partition(_TOC_MARKER)
-    if marker:
-        text = head + _toc(body, str(escape(labels["html"]["contents"]))) + body.replace(_TOC_MARKER, "")
-    return _tidy(text)
+    return _tidy(_with_toc(text, str(escape(labels["html"]["contents"]))))
 
 
 def _environment(pack: Pack, anchors: set[str], labels: Mapping[str, Any]):
@@ -427,5 +459,18 @@ def _environment(pack: Pack, anchors: set[str], labels: Mapping[str, Any]):
 
 def _tidy(text: str) -> str:
     """Forbidden characters replaced, trailing spaces and empty lines gone."""
-    lines = [line.rstrip() for line in scrub(text).splitlines()]
-    return "\n".join(line for line in lines if line) + "\n"
+    lines: list[str] = []
+    for line in text.split("\n"):
+        if line.isprintable():
+            # Every character HTML forbids and every other line break is unprintable
+            # (controls, noncharacters, separators): nothing to scrub or split, and
+            # isprintable() reads a 3 MB page in a third of the time the scrub's search takes.
+            line = line.rstrip()
+            if line:
+                lines.append(line)
+        else:
+            lines.extend(line for line in map(str.rstrip, scrub(line).splitlines()) if line)
+    if not lines:
+        return "\n"
+    lines.append("")  # the final newline, joined in rather than added: one copy less of a big page
+    return "\n".join(lines)

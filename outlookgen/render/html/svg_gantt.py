@@ -29,6 +29,7 @@ import itertools
 import math
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
@@ -143,8 +144,16 @@ class _Arrow:
 
 
 class _Chart:
-    def __init__(self, outlook: Outlook, wording: Wording, labels: dict[str, Any], brand: Brand) -> None:
+    def __init__(
+        self,
+        outlook: Outlook,
+        wording: Wording,
+        labels: dict[str, Any],
+        brand: Brand,
+        worded: Mapping[str, Mapping[str, Any]] | None = None,
+    ) -> None:
         self.road = outlook.roadmap
+        self.worded = worded or {}
         self.w = wording
         self.labels = labels
         self.brand = brand
@@ -162,7 +171,9 @@ class _Chart:
         names = [_plain(p.name) for p in road.phases] + [
             _plain(x.name) for p in road.phases for x in (*p.tasks, *p.milestones)
         ]
-        widest = max((text_width(n, FONT) for n in names), default=80)
+        # Each name's width once: the widest sets the label column, then each one is wrapped to it.
+        widths = {name: text_width(name, FONT) for name in names}
+        widest = max(widths.values(), default=80)
         # Wide enough for most names; a longer one wraps onto more lines (its row grows), never cut.
         self.label_w = max(150.0, min(340.0, widest + 2 * PAD + 6))
         self.rows: list[_Row] = []
@@ -174,7 +185,8 @@ class _Chart:
             )
             for kind, item in items:
                 room = self.label_w - 2 * PAD - (0 if kind == "phase" else 6)
-                lines = tuple(_wrap(_plain(item.name), room, FONT))
+                name = _plain(item.name)
+                lines = (name,) if widths[name] <= room else tuple(_wrap(name, room, FONT))  # as _wrap begins
                 row = _Row(kind, y, index, item, lines, ROW + (len(lines) - 1) * LINE)
                 self.rows.append(row)
                 if kind == "task":
@@ -400,17 +412,22 @@ class _Chart:
             )
         return out
 
-    def _task_tip(self, t: Task, name: str) -> str:
-        parts = [
-            f"{t.id} {name}",
-            self.w.span(t.first_unit, t.last_unit) if not t.is_point else self.w.unit(t.first_unit),
-        ]
-        dates = self.w.date_range(t.start_date, t.end_date)
-        if dates:
-            parts.append(dates)
+    def _task_words(self, t: Task) -> tuple[str, str, str]:
+        """When the task runs, its dates and its status with progress: the page's words for them when it has them."""
+        said = self.worded.get(t.id)
+        if said is not None:  # worded once for every format (render/context.py), six labels filled a task
+            return said["when_text"], said["dates_text"], said["status_progress_text"]
+        when = self.w.span(t.first_unit, t.last_unit) if not t.is_point else self.w.unit(t.first_unit)
         status = self.w.value("task_status", t.status)
         if t.progress is not None:
             status = self.w.with_note(status, self.w.percent(t.progress, digits=0))
+        return when, self.w.date_range(t.start_date, t.end_date), status
+
+    def _task_tip(self, t: Task, name: str) -> str:
+        when, dates, status = self._task_words(t)
+        parts = [f"{t.id} {name}", when]
+        if dates:
+            parts.append(dates)
         parts.append(status)
         if t.critical:
             parts.append(self.labels["html"]["legend"]["critical"])
@@ -722,14 +739,16 @@ def gantt_svg(
     as_of: date | None = None,
     description: str = "",
     labelled_by: str = "",
+    worded: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> Markup:
     """The chart as HTML: a scrolling box of SVG chunks, then the legend.
 
     ``as_of`` (the status view's day) draws a "today" line when the plan has dates.
     ``description`` is each chunk's ``<desc>``; ``labelled_by`` the id of the heading that names the
-    scrolling box, which keyboard users can focus to scroll it.
+    scrolling box, which keyboard users can focus to scroll it. ``worded`` maps a task's id to its
+    entry of the template context, whose when, dates and status texts the tooltips then use.
     """
-    chart = _Chart(outlook, wording, labels, brand)
+    chart = _Chart(outlook, wording, labels, brand, worded)
     chart.as_of = as_of
     chunks = chart.svg_chunks(_plain(title), _plain(description))
     named = f' aria-labelledby="{_esc(labelled_by)}"' if labelled_by else ""

@@ -74,7 +74,11 @@ def html_inline(text: Any) -> Markup:
 # result depends on the text alone and Markup is immutable, so it is shared.
 @lru_cache(maxsize=1 << 16)
 def _html_inline(text: str) -> Markup:
-    return Markup(_inlines_html(parse_inline(text)))
+    nodes = parse_inline(text)
+    if len(nodes) == 1 and type(nodes[0]) is Text and "\n" not in nodes[0].text:
+        # Most texts are one line of plain text: escape() of it is what _render writes.
+        return escape(nodes[0].text)
+    return Markup(_inlines_html(nodes))
 
 
 def html_block(text: Any) -> Markup:

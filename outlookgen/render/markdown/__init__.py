@@ -115,7 +115,9 @@ def _environment(pack: Pack):
     return environment.make_environment(pack, "md", filters=FILTERS, finalize=finalize)
 
 
-_EMPTY_CELL = re.compile(r"(?<!\\)\|\s{2,}\|")
+# A cell's opening pipe and the blank run after it; the closing pipe is left
+# to open the next cell, so one pass reaches every empty cell of a row.
+_EMPTY_CELL = re.compile(r"(?<!\\)\|\s{2,}(?=\|)")
 
 
 def tidy(text: str) -> str:
@@ -143,7 +145,7 @@ def tidy(text: str) -> str:
             continue
         if line.startswith("|"):
             # An empty cell is "| |", as in every other cell of the compact style (MD060).
-            line = _EMPTY_CELL.sub("| |", _EMPTY_CELL.sub("| |", line))
+            line = _EMPTY_CELL.sub("| ", line)
         if line and lines and lines[-1].startswith("#"):
             lines.append("")
         lines.append(line)

