@@ -106,8 +106,9 @@ def test_word_parts_are_the_bytes_python_docx_would_save(tmp_path):
     os.cpu_count() == 1 or sys.platform == "win32", reason="renders side by side only with fork and CPUs"
 )
 def test_a_large_spec_rendered_side_by_side_gives_what_one_process_gives(tmp_path, monkeypatch):
-    """Word in this process, the other formats, facts and findings in a forked child: the same bytes and
-    the same report; and when the child fails, this process does its work and nothing is lost."""
+    """Word in this process (its block markup made by the child first), the other formats, facts and
+    findings in a forked child: the same bytes and the same report; and when the child fails, this
+    process does its work and nothing is lost."""
     from typing import Any
 
     from outlookgen.project import pipeline, workers
@@ -151,3 +152,19 @@ def test_a_large_spec_rendered_side_by_side_gives_what_one_process_gives(tmp_pat
     monkeypatch.setattr(registry, "renderer", lambda fmt: fails_in_a_child if fmt == "html" else renderer(fmt))
     assert run("child-failed", 2) == alone
     assert len(forks) == 2
+
+    # Word's first half (its block markup) is the child's first task: failing there, it is made here.
+    from outlookgen.render import docx
+
+    markup = docx.markup
+    made = []
+
+    def markup_fails_in_a_child(document):
+        if os.getpid() != parent:
+            raise RuntimeError("a crash in the forked child")
+        made.append(document)
+        return markup(document)
+
+    monkeypatch.setattr(docx, "markup", markup_fails_in_a_child)
+    assert run("markup-failed", 2) == alone
+    assert len(forks) == 3 and len(made) == 1

@@ -209,15 +209,24 @@ def render_formats(
     on this platform), what it had is done here instead, so errors and
     results are those of a plain sequential run.
     """
-    from outlookgen.render.registry import renderer
+    from outlookgen.render.registry import halves, renderer
 
     heavy = "docx" if "docx" in formats else formats[-1]
     rest = [f for f in formats if f != heavy]
     if not (spare_cpu and rest and len(document.outlook.roadmap.tasks) >= _SPLIT_FROM_TASKS and _can_fork()):
         return {fmt: renderer(fmt)(document) for fmt in formats}, records()
-    child = _fork_rendering(document, rest, records)
-    outputs = {heavy: renderer(heavy)(document)}
-    done = child()
+    split = halves(heavy)
+    # A format made in two halves (Word) has the child make its first half before anything
+    # else, while this process gets ready for the second.
+    child = _fork_rendering(document, rest, records, split[0] if split else None)
+    if split:
+        markup, get_ready, from_markup = split
+        get_ready(document)
+        text = child.first()
+        outputs = {heavy: from_markup(markup(document) if text is None else text, document)}
+    else:
+        outputs = {heavy: renderer(heavy)(document)}
+    done = child.rest()
     if done is None:
         done = {fmt: renderer(fmt)(document) for fmt in rest}, records()
     outputs.update(done[0])
@@ -230,36 +239,59 @@ def _can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods() and (os.cpu_count() or 1) > 1
 
 
-def _fork_rendering(document, formats: Sequence[str], records: Callable[[], Any]):
-    """Start ``formats`` and ``records`` in a forked child; the returned function waits for (outputs, records) or None."""
+class _Child:
+    """A forked child's answers, in the order it sends them: the first half (or None), then (outputs, records)."""
+
+    def __init__(self, process, receiver, sends_first: bool):
+        self.process, self.receiver, self.sends_first = process, receiver, sends_first
+        self.first_taken = not sends_first
+
+    def _receive(self) -> Any:
+        try:
+            return self.receiver.recv()
+        except (EOFError, OSError):
+            return None
+
+    def first(self) -> str | None:
+        self.first_taken = True
+        text = self._receive()
+        return text if isinstance(text, str) else None
+
+    def rest(self) -> tuple[dict[str, bytes], Any] | None:
+        with self.receiver:
+            if not self.first_taken:
+                self.first()
+            result = self._receive()
+        self.process.join()
+        return result if isinstance(result, tuple) and len(result) == 2 else None
+
+
+def _fork_rendering(document, formats: Sequence[str], records: Callable[[], Any], first: Callable | None = None):
+    """Start ``first`` (if any), then ``formats`` and ``records`` in a forked child; a :class:`_Child` to wait for."""
     import multiprocessing
 
     context = multiprocessing.get_context("fork")  # the child starts with the document in its memory
     receiver, sender = context.Pipe(duplex=False)
-    process = context.Process(target=_render_and_send, args=(sender, document, formats, records), daemon=True)
+    process = context.Process(target=_render_and_send, args=(sender, document, formats, records, first), daemon=True)
     process.start()
     sender.close()
-
-    def wait() -> tuple[dict[str, bytes], Any] | None:
-        with receiver:
-            try:
-                result = receiver.recv()
-            except (EOFError, OSError):
-                result = None
-        process.join()
-        return result if isinstance(result, tuple) and len(result) == 2 else None
-
-    return wait
+    return _Child(process, receiver, first is not None)
 
 
-def _render_and_send(sender, document, formats: Sequence[str], records: Callable[[], Any]) -> None:
+def _render_and_send(sender, document, formats: Sequence[str], records: Callable[[], Any], first) -> None:
     from outlookgen.render.registry import renderer
 
     try:
-        result = ({fmt: renderer(fmt)(document) for fmt in formats}, records())
-    except BaseException:  # the parent does it all again and reports the error itself
-        result = None
-    try:
+        if first is not None:
+            try:
+                text = first(document)
+            except BaseException:  # the parent makes it again and reports the error itself
+                text = None
+            sender.send(text)
+        try:
+            result = ({fmt: renderer(fmt)(document) for fmt in formats}, records())
+        except BaseException:  # the parent does it all again and reports the error itself
+            result = None
         sender.send(result)
     finally:
         sender.close()

@@ -45,6 +45,13 @@ def renderer(name: str) -> Callable:
     return importlib.import_module(FORMATS[name].module).render
 
 
+def halves(name: str) -> tuple[Callable, Callable, Callable] | None:
+    """``(markup, get_ready, from_markup)`` of a format made in two halves (Word), else None."""
+    module = importlib.import_module(FORMATS[name].module)
+    parts = tuple(getattr(module, part, None) for part in ("markup", "get_ready", "from_markup"))
+    return None if None in parts else parts
+
+
 def preflight(names: tuple[str, ...]) -> None:
     """FeatureUnavailable, before any spec is read, when a chosen format lacks what it needs."""
     for name in names:

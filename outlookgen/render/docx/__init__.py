@@ -116,11 +116,35 @@ def _environment(pack: Pack):
 
 def render(doc: Document) -> bytes:
     """The .docx bytes."""
+    return from_markup(markup(doc), doc)
+
+
+# A large document's Word output is made in two halves (project/pipeline.py): the block
+# markup in a forked child, while this process loads what the writer needs (get_ready).
+
+
+def markup(doc: Document) -> str:
+    """The block markup the pack's ``docx/`` template makes of the document (the first half of :func:`render`)."""
     from outlookgen.packs import environment
+
+    pack = doc.pack
+    return environment.render(_environment(pack), TEMPLATE, doc.context, pack)
+
+
+def get_ready(doc: Document) -> None:
+    """Load what :func:`from_markup` needs: python-docx, lxml, the writer, the built-in styles."""
+    import docx  # noqa: F401 - imported for its cost, before the markup arrives
+
+    from outlookgen.render.docx import blocks, derived, layout, package, styles, trace, writer  # noqa: F401
+
+    built_in_parts()  # kept for the process
+
+
+def from_markup(text: str, doc: Document) -> bytes:
+    """The .docx bytes of block markup :func:`markup` made (the second half of :func:`render`)."""
     from outlookgen.render.docx import blocks
 
     pack = doc.pack
-    text = environment.render(_environment(pack), TEMPLATE, doc.context, pack)
     try:
         root = blocks.parse(text)
     except blocks.MarkupError as exc:
