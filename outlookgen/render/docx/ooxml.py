@@ -251,7 +251,10 @@ def _narrow(line: str) -> bool:
     if line.isascii():
         return True
     top = max(line)
-    return top < "\u1100" or (top < "\u2e80" and not any("\u1100" <= ch <= "\u115f" for ch in line))
+    return top < "\u1100" or (top < "\u2e80" and not _JAMO.search(line))
+
+
+_JAMO = re.compile("[\u1100-\u115f]")  # the wide characters below U+2E80 (a small class: quick to compile)
 
 
 _NARROW_WORDS = re.compile(r"\s+|(?<=/)")  # a word ends at a space, or after a slash
