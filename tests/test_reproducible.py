@@ -168,3 +168,30 @@ def test_a_large_spec_rendered_side_by_side_gives_what_one_process_gives(tmp_pat
     monkeypatch.setattr(docx, "markup", markup_fails_in_a_child)
     assert run("markup-failed", 2) == alone
     assert len(forks) == 3 and len(made) == 1
+
+
+@pytest.mark.skipif(
+    os.cpu_count() == 1 or sys.platform == "win32", reason="renders side by side only with fork and CPUs"
+)
+def test_a_large_spec_side_by_side_reports_a_packs_errors_in_the_same_order(tmp_path, cli):
+    """Word's reference is opened while the child makes the markup; a pack whose template and reference
+    are both broken still gets the template's error first, as one process reports it."""
+    from outlookgen.project import pipeline
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    from genspec import generate
+
+    spec = tmp_path / "large.yaml"
+    spec.write_text(generate(pipeline._SPLIT_FROM_TASKS + 10), encoding="utf-8")
+    pack = tmp_path / "broken"
+    (pack / "docx").mkdir(parents=True)
+    (pack / "pack.yaml").write_text("name: broken\nextends: default\n", encoding="utf-8")
+    (pack / "docx" / "outlook.docx.j2").write_text("<p>unclosed\n", encoding="utf-8")
+    (pack / "docx" / "reference.docx").write_bytes(b"not a zip")
+    errors = []
+    for jobs in ("1", "2"):
+        code, _, err = cli("build", spec, "-t", pack, "-f", "md,html,docx", "-o", tmp_path / jobs, "-j", jobs)
+        assert code == 1 and "Traceback" not in err
+        errors.append([line for line in err.splitlines() if ": error: " in line])
+    assert errors[0] == errors[1]
+    assert "block markup" in errors[0][0]

@@ -221,9 +221,9 @@ def render_formats(
     child = _fork_rendering(document, rest, records, split[0] if split else None)
     if split:
         markup, get_ready, from_markup = split
-        get_ready(document)
+        ready = get_ready(document)
         text = child.first()
-        outputs = {heavy: from_markup(markup(document) if text is None else text, document)}
+        outputs = {heavy: from_markup(markup(document) if text is None else text, document, ready)}
     else:
         outputs = {heavy: renderer(heavy)(document)}
     done = child.rest()

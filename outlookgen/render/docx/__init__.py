@@ -131,17 +131,24 @@ def markup(doc: Document) -> str:
     return environment.render(_environment(pack), TEMPLATE, doc.context, pack)
 
 
-def get_ready(doc: Document) -> None:
-    """Load what :func:`from_markup` needs: python-docx, lxml, the writer, the built-in styles."""
-    import docx  # noqa: F401 - imported for its cost, before the markup arrives
+def get_ready(doc: Document):
+    """What :func:`from_markup` needs before the markup: the reference document opened and restyled, its writer.
 
-    from outlookgen.render.docx import blocks, derived, layout, package, styles, trace, writer  # noqa: F401
+    None when that fails: :func:`from_markup` then does it again in its
+    place, after the markup is parsed, so errors come in the order a plain
+    :func:`render` gives them.
+    """
+    try:
+        return _writer_on_reference(doc)
+    except Exception:  # whatever it is, from_markup meets it again in its place
+        return None
 
-    built_in_parts()  # kept for the process
 
+def from_markup(text: str, doc: Document, ready=None) -> bytes:
+    """The .docx bytes of block markup :func:`markup` made (the second half of :func:`render`).
 
-def from_markup(text: str, doc: Document) -> bytes:
-    """The .docx bytes of block markup :func:`markup` made (the second half of :func:`render`)."""
+    ``ready``: what :func:`get_ready` made for this document, if anything.
+    """
     from outlookgen.render.docx import blocks
 
     pack = doc.pack
@@ -160,15 +167,32 @@ def from_markup(text: str, doc: Document) -> bytes:
                 )
             ]
         ) from None
-    return write_document(root, doc)
+    return write_document(root, doc, ready)
 
 
-def write_document(root, doc: Document) -> bytes:
-    """The block markup ``root`` written onto the pack's reference document."""
+def write_document(root, doc: Document, ready=None) -> bytes:
+    """The block markup ``root`` written onto the pack's reference document (opened by ``ready``, or here)."""
+    from outlookgen.render.docx import package, trace
+
+    document, writer = ready or _writer_on_reference(doc)
+    source = getattr(doc, "source", None)  # which spec the text came from; a portfolio has none
+    if source is None:
+        trace.drop_pointers(root)
+    writer.write(root)
+    if source is not None:
+        trace.add_custom_properties(document, trace.custom_properties_xml(source, writer.bookmarks.names))
+    when = timestamp(doc.outlook.meta.date)
+    _core_properties(document, doc.context["meta"], doc.labels, doc.locale, when)
+    entries = package.document_entries(document, written={document.part: writer.document_xml})
+    return package.write_zip(entries, when)
+
+
+def _writer_on_reference(doc: Document):
+    """(python-docx document, Writer): the pack's reference opened, restyled and laid out, ready for the outlook."""
     import docx
 
     from outlookgen.packs.brand import load_brand
-    from outlookgen.render.docx import derived, package, styles, trace
+    from outlookgen.render.docx import derived, styles
     from outlookgen.render.docx.layout import Layout
     from outlookgen.render.docx.writer import Writer, page_geometry
 
@@ -201,16 +225,7 @@ def write_document(root, doc: Document) -> bytes:
         _logo_bytes(brand.logo),
         layout=layout,
     )
-    source = getattr(doc, "source", None)  # which spec the text came from; a portfolio has none
-    if source is None:
-        trace.drop_pointers(root)
-    writer.write(root)
-    if source is not None:
-        trace.add_custom_properties(document, trace.custom_properties_xml(source, writer.bookmarks.names))
-    when = timestamp(doc.outlook.meta.date)
-    _core_properties(document, context["meta"], labels, locale, when)
-    entries = package.document_entries(document, written={document.part: writer.document_xml})
-    return package.write_zip(entries, when)
+    return document, writer
 
 
 def _logo_bytes(data_uri: str | None) -> bytes | None:
