@@ -198,7 +198,7 @@ _SPLIT_FROM_TASKS = 150
 
 
 def render_formats(
-    document, formats: Sequence[str], *, spare_cpu: bool = False, records: Callable[[], Any] = lambda: None
+    document, formats: Sequence[str], *, records: Callable[[], Any], spare_cpu: bool = False
 ) -> tuple[dict[str, bytes], Any]:
     """Every format of one prepared document and what ``records()`` gives; forked work where it pays.
 
@@ -219,13 +219,17 @@ def render_formats(
     # A format made in two halves (Word) has the child make its first half before anything
     # else, while this process gets ready for the second.
     child = _fork_rendering(document, rest, records, split[0] if split else None)
-    if split:
-        markup, get_ready, from_markup = split
-        ready = get_ready(document)
-        text = child.first()
-        outputs = {heavy: from_markup(markup(document) if text is None else text, document, ready)}
-    else:
-        outputs = {heavy: renderer(heavy)(document)}
+    try:
+        if split:
+            markup, get_ready, from_markup = split
+            ready = get_ready(document)
+            text = child.first()
+            outputs = {heavy: from_markup(markup(document) if text is None else text, document, ready)}
+        else:
+            outputs = {heavy: renderer(heavy)(document)}
+    except BaseException:
+        child.stop()  # nobody will read what it sends: in a long-lived process (watch) it would wait for ever
+        raise
     done = child.rest()
     if done is None:
         done = {fmt: renderer(fmt)(document) for fmt in rest}, records()
@@ -243,7 +247,7 @@ class _Child:
     """A forked child's answers, in the order it sends them: the first half (or None), then (outputs, records)."""
 
     def __init__(self, process, receiver, sends_first: bool):
-        self.process, self.receiver, self.sends_first = process, receiver, sends_first
+        self.process, self.receiver = process, receiver
         self.first_taken = not sends_first
 
     def _receive(self) -> Any:
@@ -264,6 +268,11 @@ class _Child:
             result = self._receive()
         self.process.join()
         return result if isinstance(result, tuple) and len(result) == 2 else None
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.receiver.close()
+        self.process.join()
 
 
 def _fork_rendering(document, formats: Sequence[str], records: Callable[[], Any], first: Callable | None = None):

@@ -44,31 +44,6 @@ def _iso(value: date | None) -> str | None:
 _from = derived_beside
 
 
-class _Wording(Wording):
-    """Wording that words each date range and unit span once per document.
-
-    A plan's thousands of tasks share a few hundred of them (2,000 generated
-    tasks: 270 ranges), and each is the same text every time it is worded.
-    """
-
-    def __init__(self, labels: Mapping[str, Any], unit: str = "week") -> None:
-        super().__init__(labels, unit)
-        self._ranges: dict[tuple[date | None, date | None], str] = {}
-        self._spans: dict[tuple[int, int], str] = {}
-
-    def date_range(self, start: date | None, end: date | None) -> str:
-        text = self._ranges.get((start, end))
-        if text is None:
-            text = self._ranges[start, end] = super().date_range(start, end)
-        return text
-
-    def span(self, first: int, last: int) -> str:
-        text = self._spans.get((first, last))
-        if text is None:
-            text = self._spans[first, last] = super().span(first, last)
-        return text
-
-
 @dataclass(frozen=True)
 class Extras:
     """Optional parts of a document that the command line asks for."""
@@ -140,7 +115,7 @@ def build_context(outlook: Outlook, labels: Mapping[str, Any], locale: str, *, e
     ``status`` is always there; templates show it when ``status.has_progress``.
     """
     road = outlook.roadmap
-    w = _Wording(labels, road.unit)
+    w = Wording(labels, road.unit)
     w.has_baseline = road.baseline is not None
     changes = None
     meta = _meta(outlook, w)

@@ -28,6 +28,10 @@ class Wording:
         self.has_baseline = False  # a slip of None reads "new" only when the plan has a baseline
         self._fmt = labels["format"]
         self._units = labels["units"][unit]
+        # A plan's thousands of tasks share a few hundred date ranges and unit spans (2,000
+        # generated tasks: 270 ranges): each is worded once and kept.
+        self._ranges: dict[tuple[date | None, date | None], str] = {}
+        self._spans: dict[tuple[int, int], str] = {}
 
     # -- dates -----------------------------------------------------------
     def date(self, value: date | None, *, short: bool = False) -> str:
@@ -44,6 +48,12 @@ class Wording:
         )
 
     def date_range(self, start: date | None, end: date | None) -> str:
+        text = self._ranges.get((start, end))
+        if text is None:
+            text = self._ranges[start, end] = self._date_range(start, end)
+        return text
+
+    def _date_range(self, start: date | None, end: date | None) -> str:
         if start is None or end is None:
             return ""
         if start == end:
@@ -56,8 +66,12 @@ class Wording:
 
     def span(self, first: int, last: int) -> str:
         """W3–W6 / 第3-6周; a single unit reads W3 / 第3周."""
-        if last <= first:
-            return self.unit(first)
+        text = self._spans.get((first, last))
+        if text is None:
+            text = self._spans[first, last] = self.unit(first) if last <= first else self._span(first, last)
+        return text
+
+    def _span(self, first: int, last: int) -> str:
         return fill(self._units["span"], start=first, end=last)
 
     def count(self, n: int) -> str:

@@ -1003,7 +1003,7 @@ class Writer:
         the outlook joins the outlook's last paragraph, and a break the
         outlook starts with joins the layout's paragraph before it.
         """
-        if not "".join(out):
+        if not any(out):
             previous = marker.getprevious()
             body.remove(marker)
             _merge_section_marks(list(body))  # nothing between: the layout's paragraphs meet
