@@ -288,3 +288,25 @@ def test_derived_text_names_its_sources_is_a_plain_str_elsewhere_and_pickles():
     assert type(text + "!") is str and sources_of(text.upper()) == ()
     with pytest.raises(ValueError):
         derived("x", "/a b")  # the Word marker separates sources by spaces
+
+
+@pytest.mark.parametrize(
+    "pointers",
+    [
+        ["/drivers/1/impact", "=/roadmap/phases/1/tasks/3/start /roadmap/phases/1/tasks/3/duration"],
+        ["/x-notes/a&b<c>", "/x-notes/line\nbreak", "/x-notes/\ttab\r"],  # a key with a line break: one by one
+        ["/x-notes/\x01bell\ufffe", "/x-notes/\"quoted\" 'single'", "/x-notes/代码"],
+    ],
+)
+def test_custom_properties_escape_every_pointer_as_one_by_one_escaping_would(pointers):
+    """docProps/custom.xml escapes its thousands of pointers in one pass; each property reads back as its pointer."""
+    from outlookgen.render.docx.blocks import clean
+    from outlookgen.render.docx.trace import custom_properties_xml
+
+    names = {p: pointer_name(p) for p in pointers}
+    root = etree.fromstring(custom_properties_xml(("plan & co <1>.yaml", "ab" * 32), names))
+    props = {p.get("name"): p[0].text or "" for p in root}
+    assert props.pop("outlookgen.spec") == "plan & co <1>.yaml"
+    assert props.pop("outlookgen.spec.sha256") == "ab" * 32
+    assert props == {name: clean(p).replace("\r", "\n") for p, name in names.items()}  # XML reads \r as \n
+    assert [p.get("pid") for p in root] == [str(n) for n in range(2, len(pointers) + 4)]

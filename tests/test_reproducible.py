@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 
@@ -168,6 +169,44 @@ def test_a_large_spec_rendered_side_by_side_gives_what_one_process_gives(tmp_pat
     monkeypatch.setattr(docx, "markup", markup_fails_in_a_child)
     assert run("markup-failed", 2) == alone
     assert len(forks) == 3 and len(made) == 1
+
+
+@pytest.mark.skipif(
+    os.cpu_count() == 1 or sys.platform == "win32", reason="renders side by side only with fork and CPUs"
+)
+def test_a_gantt_chart_made_while_the_child_makes_the_markup_numbers_its_links_in_document_order(tmp_path, cli):
+    """The Word Gantt chart is made before the markup arrives (render/docx/writer.py, gantt_ahead); a link in a
+    task's name would take its rId before the links written above the chart, so such a chart is made in its
+    place: the document is the bytes one process makes, links numbered in reading order."""
+    import zipfile
+
+    from outlookgen.project import pipeline
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    from genspec import generate
+
+    text = generate(pipeline._SPLIT_FROM_TASKS + 10)
+    text = text.replace("Generated for benchmarks.", "Generated for [benchmarks](https://bench.example/above).", 1)
+    text = text.replace("name: Task 7 — configure", "name: Task 7 — [configure](https://vendor.example/in-chart)", 1)
+    spec = tmp_path / "linked.yaml"
+    spec.write_text(text, encoding="utf-8")
+    documents = []
+    for jobs in ("1", "2"):
+        code, _, err = cli("build", spec, "-f", "md,html,docx", "-o", tmp_path / jobs, "-j", jobs, "-q")
+        assert code == 0, err
+        documents.append((tmp_path / jobs / "linked.docx").read_bytes())
+    assert documents[0] == documents[1]
+    with zipfile.ZipFile(tmp_path / "2" / "linked.docx") as word:
+        rels = word.read("word/_rels/document.xml.rels").decode()
+        body = word.read("word/document.xml").decode()
+    above, in_chart = (
+        re.search(rf'Id="(rId\d+)"[^>]*Target="{url}"', rels)
+        for url in ("https://bench.example/above", "https://vendor.example/in-chart")
+    )
+    assert above and in_chart
+    assert int(above.group(1)[3:]) < int(in_chart.group(1)[3:])  # numbered as they are read
+    gantt = body[body.index('w:val="GanttTable"') :]
+    assert f'<w:hyperlink r:id="{in_chart.group(1)}"' in gantt
 
 
 @pytest.mark.skipif(

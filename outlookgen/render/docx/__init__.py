@@ -134,14 +134,18 @@ def markup(doc: Document) -> str:
 def get_ready(doc: Document):
     """What :func:`from_markup` needs before the markup: the reference document opened and restyled, its writer.
 
+    The writer makes the Gantt chart too, which depends on the document
+    alone (a large document's markup takes longer to make than all this).
     None when that fails: :func:`from_markup` then does it again in its
     place, after the markup is parsed, so errors come in the order a plain
     :func:`render` gives them.
     """
     try:
-        return _writer_on_reference(doc)
+        document, writer = _writer_on_reference(doc)
     except Exception:  # whatever it is, from_markup meets it again in its place
         return None
+    writer.gantt_ahead()
+    return document, writer
 
 
 def from_markup(text: str, doc: Document, ready=None) -> bytes:

@@ -43,7 +43,13 @@ def bucket_size(total: int, unit: str, max_columns: int) -> int:
     return size
 
 
-def render_gantt(writer, ctx, elem, out: list[str]) -> None:
+def gantt_parts(writer, width: int) -> tuple[str, str, str]:
+    """The chart at ``width`` twips: (its legend paragraph, its table up to the caption, the rest of the table).
+
+    The chart is the document's alone: nothing in it depends on where it
+    stands but its width and the caption (:meth:`Writer.table_caption`, the
+    heading above it), which goes between the two halves of the table.
+    """
     road = writer.context["roadmap"]
     labels = writer.labels
     g = labels["docx"]["gantt"]
@@ -59,7 +65,6 @@ def render_gantt(writer, ctx, elem, out: list[str]) -> None:
 
     total = max(int(road["total"] or 0), int(road["end"] or 0), 1)
     end = max(int(road["end"] or 0), 1)
-    width = ctx.width
     names = [t["name"] for p in road["phases"] for t in p["tasks"]] + [
         mm["name"] for p in road["phases"] for mm in p["milestones"]
     ]
@@ -104,7 +109,7 @@ def render_gantt(writer, ctx, elem, out: list[str]) -> None:
         words = labels["status_view"]
         legend += [x.run("   "), x.run("▼", x.rpr(colour=pal.resolve("accent") or "1B7F79", bold=True))]
         legend.append(x.run(f" {words['today']} {status['as_of_text']}"))
-    out.append(f"<w:p>{x.ppr(caption_id, keep_next=True)}{''.join(legend)}</w:p>")
+    legend_paragraph = f"<w:p>{x.ppr(caption_id, keep_next=True)}{''.join(legend)}</w:p>"
 
     # -- cells ----------------------------------------------------------------
     empty_p = f'<w:p><w:pPr><w:pStyle w:val="{text_id}"/></w:pPr></w:p>'
@@ -141,6 +146,7 @@ def render_gantt(writer, ctx, elem, out: list[str]) -> None:
     def name_runs(text: str, *, bold=False) -> str:
         return writer.inline_runs(text, bold=bold)
 
+    blank = cell()
     rows: list[str] = []
     head_cells = [
         label_cell(x.run(g["task"])),
@@ -173,7 +179,9 @@ def render_gantt(writer, ctx, elem, out: list[str]) -> None:
     rows.append(f"<w:tr><w:trPr><w:cantSplit/>{height}<w:tblHeader/></w:trPr>{''.join(head_cells)}</w:tr>")
 
     def columns_of(first: int, last: int) -> range:
-        return range((first - 1) // size, (last - 1) // size + 1)
+        """The chart's columns units ``first``..``last`` fall in (none outside the chart)."""
+        lo = min(max(0, (first - 1) // size), ncols)
+        return range(lo, max(lo, min(ncols, (last - 1) // size + 1)))
 
     for i, phase in enumerate(road["phases"]):
         colour = pal.phase(i)
@@ -202,23 +210,27 @@ def render_gantt(writer, ctx, elem, out: list[str]) -> None:
                 label_cell(label),
                 f"<w:tc><w:p>{x.ppr(text_id, align='center')}{x.run(status)}</w:p></w:tc>",
             ]
+            # The columns before and after the bar are runs of one empty cell: a 2,000-task
+            # chart has 70,000 of them, so they are repeated, not made one by one.
             span = columns_of(first, last)
-            for k in range(ncols):
-                if k in span:
-                    lo = max(first, buckets[k][0])
-                    cells.append(cell(colour if lo <= done_last else light, crit=crit, hatch=hatch))
-                else:
-                    cells.append(cell())
+            cells.append(blank * span.start)
+            for k in span:
+                lo = max(first, buckets[k][0])
+                cells.append(cell(colour if lo <= done_last else light, crit=crit, hatch=hatch))
+            cells.append(blank * (ncols - span.stop))
             rows.append(f"<w:tr><w:trPr><w:cantSplit/></w:trPr>{''.join(cells)}</w:tr>")
             if task.get("baseline_units"):
-                rows.append(_ghost_row(cell, ghost, columns_of(*task["baseline_units"]), ncols))
+                rows.append(_ghost_row(blank, cell(ghost), columns_of(*task["baseline_units"]), ncols))
 
         for ms in phase["milestones"]:
             mark = critical if ms["critical"] else colour
             label = x.run("◆ ", x.rpr(colour=mark, bold=True)) + name_runs(ms["name"])
             at = (ms["unit"] - 1) // size
-            cells = [label_cell(label), cell()]
-            cells += [cell(text="◆", colour=mark) if k == at else cell() for k in range(ncols)]
+            cells = [label_cell(label), blank]
+            if 0 <= at < ncols:
+                cells += [blank * at, cell(text="◆", colour=mark), blank * (ncols - at - 1)]
+            else:
+                cells.append(blank * ncols)
             rows.append(f"<w:tr><w:trPr><w:cantSplit/></w:trPr>{''.join(cells)}</w:tr>")
 
     if road["buffer"]:
@@ -229,18 +241,18 @@ def render_gantt(writer, ctx, elem, out: list[str]) -> None:
         rows.append(f"<w:tr><w:trPr><w:cantSplit/></w:trPr>{''.join(cells)}</w:tr>")
 
     grid = f'<w:gridCol w:w="{label_w}"/><w:gridCol w:w="{progress_w}"/>' + f'<w:gridCol w:w="{col_w}"/>' * ncols
-    out.append(
+    head = (
         f'<w:tbl><w:tblPr><w:tblStyle w:val="{table_id}"/><w:tblW w:w="{width}" w:type="dxa"/>'
         '<w:tblLayout w:type="fixed"/>'
         '<w:tblLook w:val="0620" w:firstRow="1" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" w:noHBand="1" w:noVBand="1"/>'
-        f"{writer.table_caption(elem)}</w:tblPr><w:tblGrid>{grid}</w:tblGrid>{''.join(rows)}</w:tbl>"
     )
+    return legend_paragraph, head, f"</w:tblPr><w:tblGrid>{grid}</w:tblGrid>{''.join(rows)}</w:tbl>"
 
 
-def _ghost_row(cell, colour: str, span: range, ncols: int) -> str:
+def _ghost_row(blank: str, bar: str, span: range, ncols: int) -> str:
     """A thin grey row under a task where the baseline had it (the HTML and Mermaid charts' ghost bar)."""
-    cells = [cell(), cell()] + [cell(colour) if k in span else cell() for k in range(ncols)]
-    return f'<w:tr><w:trPr><w:cantSplit/><w:trHeight w:val="80" w:hRule="exact"/></w:trPr>{"".join(cells)}</w:tr>'
+    cells = blank * (2 + span.start) + bar * len(span) + blank * (ncols - span.stop)
+    return f'<w:tr><w:trPr><w:cantSplit/><w:trHeight w:val="80" w:hRule="exact"/></w:trPr>{cells}</w:tr>'
 
 
 def _light(colour: str) -> str:

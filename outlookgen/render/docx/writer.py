@@ -106,6 +106,10 @@ class Fmt:
 _PLAIN = Fmt()
 
 
+class _OutOfOrder(Exception):
+    """Writing ahead of the flow met something numbered in document order (a hyperlink's rId)."""
+
+
 class Writer:
     def __init__(
         self,
@@ -140,6 +144,8 @@ class Writer:
         self.used = 0
         self.links: dict[str, str] = {}
         self.next_rid = 1  # the lowest rId that may be free (hyperlinks are numbered from here)
+        self.gantts: dict[int, tuple[str, str, str]] = {}  # the Gantt chart's parts by width (gantt_parts)
+        self.ahead = False  # making the chart before its place (gantt_ahead): a link would number out of order
         self.id_code = styles.id("character", "Inline Code")
         self.id_link = styles.id("character", "Hyperlink")
         body = document.element.body
@@ -396,6 +402,8 @@ class Writer:
     def _hyperlink(self, url: str, runs: str) -> str:
         from docx.opc.constants import RELATIONSHIP_TYPE as RT
 
+        if self.ahead:
+            raise _OutOfOrder(url)
         rid = self.links.get(url)
         if rid is None:
             # Not part.relate_to: python-docx scans every relationship for a match and
@@ -576,14 +584,40 @@ class Writer:
         self._end_section(out, landscape=True)
 
     def _block_gantt(self, elem, ctx: Ctx, out: list[str]) -> None:
-        from outlookgen.render.docx.gantt import render_gantt
-
         if self.pending_break:
             out.append(self._break_paragraph())
-        first = len(out)
-        render_gantt(self, ctx, elem, out)
-        if self.latin_lang:  # the chart's runs are made by plain ooxml.run: tag their Latin text here
-            out[first:] = [tag_latin_runs(chunk, self.latin_lang) for chunk in out[first:]]
+        legend, head, rest = self.gantt(ctx.width)
+        out.append(legend)
+        out.append(head + self.table_caption(elem) + rest)
+
+    def gantt(self, width: int) -> tuple[str, str, str]:
+        """The Gantt chart's parts at ``width`` (:func:`.gantt.gantt_parts`), made once."""
+        from outlookgen.render.docx.gantt import gantt_parts
+
+        parts = self.gantts.get(width)
+        if parts is None:
+            parts = gantt_parts(self, width)
+            if self.latin_lang:  # the chart's runs are made by plain ooxml.run: tag their Latin text here
+                parts = tuple(tag_latin_runs(chunk, self.latin_lang) for chunk in parts)
+            self.gantts[width] = parts
+        return parts
+
+    def gantt_ahead(self) -> None:
+        """Make the Gantt chart before the markup asks for it, at the width of a landscape page, where outlooks put it.
+
+        A large document's markup comes from a forked child
+        (project/pipeline.py): this fills the wait. The chart depends on
+        nothing written before it; only a link in a task's name would take an
+        rId out of document order, so a chart with one is left to its place,
+        as is one whose making fails (its error is met again there).
+        """
+        self.ahead = True
+        try:
+            self.gantt(self.landscape_width)
+        except Exception:  # made again in its place, where its error is reported
+            self.gantts.clear()
+        finally:
+            self.ahead = False
 
     def _block_bar(self, elem, ctx: Ctx, out: list[str]) -> None:
         try:
@@ -657,13 +691,13 @@ class Writer:
             raise TemplateError("docx template: <table> holds <tr> rows only")
         if not rows:
             return
-        spans = [[self._span(c) for c in r if self._is_cell(c, r)] for r in rows]
-        # Each cell's text is read once for its column's width and its row's height. The cells
-        # are kept as keys, so lxml hands back these very proxies while the table is written.
+        # Each row's cells with their spans, and each cell's text, are read once for the columns'
+        # widths, the rows' heights and the cells themselves (a table of 2,000 tasks has 20,000).
+        grid = [[(c, self._span(c)) for c in r if self._is_cell(c, r)] for r in rows]
         texts = {c: self._cell_text(c) for r in rows for c in r}
-        ncols = max(sum(s) for s in spans) or 1
+        ncols = max(sum(s for _, s in r) for r in grid) or 1
         width = self._table_width(elem, ctx)
-        widths = self._column_widths(elem, rows, ncols, width, texts)
+        widths = self._column_widths(elem, rows, grid, ncols, width, texts)
         style_name = elem.get("style", "Outlook Table")
         style = self.styles.id("table", style_name)
         text_style = self.styles.id("paragraph", elem.get("text-style", "Table Text"))
@@ -712,17 +746,14 @@ class Writer:
         made: list[str] = []
         heights: list[int] = []
         headers = 0
-        for row in rows:
+        for row, row_cells in zip(rows, grid, strict=True):
             is_header = header_run and row.get("header") in ("1", "yes", "true")
             header_run = is_header
             headers += is_header
             cells = ["<w:tr><w:trPr><w:cantSplit/>" + ("<w:tblHeader/>" if is_header else "") + "</w:trPr>"]
             col = 0
             height = 0
-            for cell in row:
-                if not self._is_cell(cell, row):
-                    continue
-                span = self._span(cell)
+            for cell, span in row_cells:
                 cell_width = sum(widths[col : col + span]) or widths[-1]
                 col += span
                 para_style = head_style if is_header else text_style
@@ -850,7 +881,7 @@ class Writer:
             raise TemplateError(f'docx template: <table width="{raw}"> must be a percentage such as 60%')
         return int(ctx.width * share)
 
-    def _column_widths(self, elem, rows, ncols: int, width: int, texts: dict) -> list[int]:
+    def _column_widths(self, elem, rows, grid, ncols: int, width: int, texts: dict) -> list[int]:
         raw = (elem.get("widths") or "auto").strip()
         if raw != "auto":
             try:
@@ -862,9 +893,9 @@ class Writer:
             if len(weights) != ncols or any(w <= 0 for w in weights):
                 raise TemplateError(f'docx template: widths="{raw}" must give {ncols} positive numbers')
             return _fit([w / sum(weights) * width for w in weights], width)
-        return auto_widths(self._measure(rows, ncols, texts), width)
+        return auto_widths(self._measure(rows, grid, ncols, texts), width)
 
-    def _measure(self, rows, ncols: int, texts: dict) -> list[Measure]:
+    def _measure(self, rows, grid, ncols: int, texts: dict) -> list[Measure]:
         """Per column: its longest word, longest line and longest hyphen-broken piece, in twips, from the cell texts.
 
         Widths come from the font's average advance widths (Calibri's, scaled
@@ -874,12 +905,11 @@ class Writer:
         least = [0.0] * ncols
         most = [0.0] * ncols
         piece = [0.0] * ncols
-        for row in rows:
+        for row, cells in zip(rows, grid, strict=True):
             bold = 1.06 if row.get("header") in ("1", "yes", "true") else 1.0
             factor = bold * _SAFETY * _EM_TWIPS_TABLE
             col = 0
-            for cell in row:
-                span = self._span(cell)
+            for cell, span in cells:
                 if span == 1 and col < ncols:
                     word, line, part = x.text_measure(texts[cell], self.font_factors)
                     least[col] = max(least[col], word * factor)
