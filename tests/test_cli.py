@@ -262,3 +262,29 @@ def test_build_help_names_every_format_and_the_defaults(cli):
     assert "pdf needs the [pdf] extra" in listed
     defaults = listed.split("Default:")[1]
     assert re.findall(r"\b(md|html|docx|pdf)\b", defaults) == list(default_formats())
+
+
+def test_every_format_whose_module_can_refuse_this_machine_is_asked_before_any_spec_is_read():
+    """registry.preflight imports only the modules the registry marks; a check it did not know of would be skipped."""
+    import importlib
+
+    from outlookgen.render.registry import FORMATS
+
+    for name, fmt in FORMATS.items():
+        has_check = callable(getattr(importlib.import_module(fmt.module), "preflight", None))
+        assert has_check == fmt.preflight, name
+
+
+def test_each_command_is_loaded_by_its_name_and_every_command_module_is_named():
+    """The group imports a command's module only when it runs; one left out of the list would be unreachable."""
+    import click
+
+    from outlookgen.cli import COMMANDS, main
+
+    context = click.Context(main)
+    for name in COMMANDS:
+        command = main.get_command(context, name)
+        assert isinstance(command, click.Command) and command.name == name
+    modules = {p.stem for p in (ROOT / "outlookgen" / "commands").glob("*.py")} - {"__init__", "common"}
+    assert modules == {module for module, _ in COMMANDS.values()}
+    assert main.get_command(context, "nosuch") is None

@@ -106,7 +106,7 @@ def test_word_parts_are_the_bytes_python_docx_would_save(tmp_path):
 @pytest.mark.skipif(
     os.cpu_count() == 1 or sys.platform == "win32", reason="renders side by side only with fork and CPUs"
 )
-def test_a_large_spec_rendered_side_by_side_gives_what_one_process_gives(tmp_path, monkeypatch):
+def test_a_spec_rendered_side_by_side_gives_what_one_process_gives(tmp_path, monkeypatch):
     """Word in this process (its block markup made by the child first), the other formats, facts and
     findings in a forked child: the same bytes and the same report; and when the child fails, this
     process does its work and nothing is lost."""
@@ -119,8 +119,8 @@ def test_a_large_spec_rendered_side_by_side_gives_what_one_process_gives(tmp_pat
     sys.path.insert(0, str(ROOT / "bench"))
     from genspec import generate
 
-    spec = tmp_path / "large.yaml"
-    spec.write_text(generate(pipeline._SPLIT_FROM_TASKS + 10), encoding="utf-8")
+    spec = tmp_path / "plan.yaml"
+    spec.write_text(generate(40), encoding="utf-8")
     forks = []
     fork = pipeline._fork_rendering
     monkeypatch.setattr(pipeline, "_fork_rendering", lambda *a: forks.append(a[1]) or fork(*a))
@@ -180,12 +180,10 @@ def test_a_gantt_chart_made_while_the_child_makes_the_markup_numbers_its_links_i
     place: the document is the bytes one process makes, links numbered in reading order."""
     import zipfile
 
-    from outlookgen.project import pipeline
-
     sys.path.insert(0, str(ROOT / "bench"))
     from genspec import generate
 
-    text = generate(pipeline._SPLIT_FROM_TASKS + 10)
+    text = generate(40)
     text = text.replace("Generated for benchmarks.", "Generated for [benchmarks](https://bench.example/above).", 1)
     text = text.replace("name: Task 7 — configure", "name: Task 7 — [configure](https://vendor.example/in-chart)", 1)
     spec = tmp_path / "linked.yaml"
@@ -212,19 +210,17 @@ def test_a_gantt_chart_made_while_the_child_makes_the_markup_numbers_its_links_i
 @pytest.mark.skipif(
     os.cpu_count() == 1 or sys.platform == "win32", reason="renders side by side only with fork and CPUs"
 )
-def test_a_large_spec_side_by_side_reports_a_packs_errors_in_the_same_order(tmp_path, cli):
+def test_a_spec_side_by_side_reports_a_packs_errors_in_the_same_order(tmp_path, cli):
     """Word's reference is opened while the child makes the markup; a pack whose template and reference
     are both broken still gets the template's error first, as one process reports it; and the child is
     not left behind (a watch process would gather them)."""
     import multiprocessing
 
-    from outlookgen.project import pipeline
-
     sys.path.insert(0, str(ROOT / "bench"))
     from genspec import generate
 
-    spec = tmp_path / "large.yaml"
-    spec.write_text(generate(pipeline._SPLIT_FROM_TASKS + 10), encoding="utf-8")
+    spec = tmp_path / "plan.yaml"
+    spec.write_text(generate(40), encoding="utf-8")
     pack = tmp_path / "broken"
     (pack / "docx").mkdir(parents=True)
     (pack / "pack.yaml").write_text("name: broken\nextends: default\n", encoding="utf-8")

@@ -21,6 +21,10 @@ class Format:
     extension: str
     module: str  # imported on first use: python-docx and WeasyPrint load only for their formats
     opt_in: bool = False  # built only when asked for (it needs an optional extra)
+    # Its module has preflight(), which says before any spec is read that this machine cannot
+    # make the format. Only such modules are imported up front: a build's first process
+    # imports no more than Word (HTML's go with a forked child, project/pipeline.py).
+    preflight: bool = False
 
 
 FORMATS: dict[str, Format] = {
@@ -29,7 +33,7 @@ FORMATS: dict[str, Format] = {
         Format("md", "Markdown", ".md", "outlookgen.render.markdown"),
         Format("html", "HTML", ".html", "outlookgen.render.html"),
         Format("docx", "Word (.docx)", ".docx", "outlookgen.render.docx"),
-        Format("pdf", "PDF", ".pdf", "outlookgen.render.pdf", opt_in=True),
+        Format("pdf", "PDF", ".pdf", "outlookgen.render.pdf", opt_in=True, preflight=True),
     )
 }
 # -f also takes these names.
@@ -55,9 +59,8 @@ def halves(name: str) -> tuple[Callable, Callable, Callable] | None:
 def preflight(names: tuple[str, ...]) -> None:
     """FeatureUnavailable, before any spec is read, when a chosen format lacks what it needs."""
     for name in names:
-        check = getattr(importlib.import_module(FORMATS[name].module), "preflight", None)
-        if check is not None:
-            check()
+        if FORMATS[name].preflight:
+            importlib.import_module(FORMATS[name].module).preflight()
 
 
 def unknown(names: tuple[str, ...]) -> None:

@@ -119,7 +119,7 @@ def render(doc: Document) -> bytes:
     return from_markup(markup(doc), doc)
 
 
-# A large document's Word output is made in two halves (project/pipeline.py): the block
+# With a CPU spare, Word's output is made in two halves (project/pipeline.py): the block
 # markup in a forked child, while this process loads what the writer needs (get_ready).
 
 
@@ -135,7 +135,7 @@ def get_ready(doc: Document):
     """What :func:`from_markup` needs before the markup: the reference document opened and restyled, its writer.
 
     The writer makes the Gantt chart too, which depends on the document
-    alone (a large document's markup takes longer to make than all this).
+    alone: all this is done while a forked child makes the markup.
     None when that fails: :func:`from_markup` then does it again in its
     place, after the markup is parsed, so errors come in the order a plain
     :func:`render` gives them.

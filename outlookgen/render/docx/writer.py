@@ -144,7 +144,7 @@ class Writer:
         self.used = 0
         self.links: dict[str, str] = {}
         self.next_rid = 1  # the lowest rId that may be free (hyperlinks are numbered from here)
-        self.gantts: dict[int, tuple[str, str, str]] = {}  # the Gantt chart's parts by width (gantt_parts)
+        self.gantts: dict[int, tuple[str, str, str]] = {}  # the Gantt chart made ahead, by width (gantt_ahead)
         self.ahead = False  # making the chart before its place (gantt_ahead): a link would number out of order
         self.id_code = styles.id("character", "Inline Code")
         self.id_link = styles.id("character", "Hyperlink")
@@ -586,36 +586,34 @@ class Writer:
     def _block_gantt(self, elem, ctx: Ctx, out: list[str]) -> None:
         if self.pending_break:
             out.append(self._break_paragraph())
-        legend, head, rest = self.gantt(ctx.width)
+        # The chart made ahead is let go once used: at 20,000 tasks it is 50 MB.
+        legend, head, rest = self.gantts.pop(ctx.width, None) or self.gantt(ctx.width)
         out.append(legend)
         out.append(head + self.table_caption(elem) + rest)
 
     def gantt(self, width: int) -> tuple[str, str, str]:
-        """The Gantt chart's parts at ``width`` (:func:`.gantt.gantt_parts`), made once."""
+        """The Gantt chart's parts at ``width`` (:func:`.gantt.gantt_parts`)."""
         from outlookgen.render.docx.gantt import gantt_parts
 
-        parts = self.gantts.get(width)
-        if parts is None:
-            parts = gantt_parts(self, width)
-            if self.latin_lang:  # the chart's runs are made by plain ooxml.run: tag their Latin text here
-                parts = tuple(tag_latin_runs(chunk, self.latin_lang) for chunk in parts)
-            self.gantts[width] = parts
+        parts = gantt_parts(self, width)
+        if self.latin_lang:  # the chart's runs are made by plain ooxml.run: tag their Latin text here
+            parts = tuple(tag_latin_runs(chunk, self.latin_lang) for chunk in parts)
         return parts
 
     def gantt_ahead(self) -> None:
         """Make the Gantt chart before the markup asks for it, at the width of a landscape page, where outlooks put it.
 
-        A large document's markup comes from a forked child
-        (project/pipeline.py): this fills the wait. The chart depends on
+        With a CPU spare, the markup comes from a forked child
+        (project/pipeline.py): this is done meanwhile. The chart depends on
         nothing written before it; only a link in a task's name would take an
         rId out of document order, so a chart with one is left to its place,
         as is one whose making fails (its error is met again there).
         """
         self.ahead = True
         try:
-            self.gantt(self.landscape_width)
+            self.gantts[self.landscape_width] = self.gantt(self.landscape_width)
         except Exception:  # made again in its place, where its error is reported
-            self.gantts.clear()
+            pass
         finally:
             self.ahead = False
 
