@@ -103,6 +103,26 @@ def test_word_parts_are_the_bytes_python_docx_would_save(tmp_path):
         assert "[Content_Types].xml" in entries and "word/document.xml" in entries
 
 
+def _generated_spec(folder, tasks: int):
+    """A spec of ``tasks`` tasks written by the bench's generator."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    from genspec import generate
+
+    spec = folder / "plan.yaml"
+    spec.write_text(generate(tasks), encoding="utf-8")
+    return spec
+
+
+def _watched_forks(monkeypatch) -> list:
+    """The formats each forked child is given, in the order children are forked (they still run)."""
+    from outlookgen.project import pipeline
+
+    forks = []
+    fork = pipeline._fork_rendering
+    monkeypatch.setattr(pipeline, "_fork_rendering", lambda *a: forks.append(a[1]) or fork(*a))
+    return forks
+
+
 @pytest.mark.skipif(
     os.cpu_count() == 1 or sys.platform == "win32", reason="renders side by side only with fork and CPUs"
 )
@@ -116,14 +136,8 @@ def test_a_spec_rendered_side_by_side_gives_what_one_process_gives(tmp_path, mon
     from outlookgen.project.build import BuildOptions, build
     from outlookgen.render import registry
 
-    sys.path.insert(0, str(ROOT / "bench"))
-    from genspec import generate
-
-    spec = tmp_path / "plan.yaml"
-    spec.write_text(generate(40), encoding="utf-8")
-    forks = []
-    fork = pipeline._fork_rendering
-    monkeypatch.setattr(pipeline, "_fork_rendering", lambda *a: forks.append(a[1]) or fork(*a))
+    spec = _generated_spec(tmp_path, 40)
+    forks = _watched_forks(monkeypatch)
     outcomes = []  # one spec is built in this process, whatever the jobs
     monkeypatch.setattr(
         workers, "build_spec", lambda *a, **k: outcomes.append(pipeline.build_spec(*a, **k)) or outcomes[-1]
@@ -169,6 +183,34 @@ def test_a_spec_rendered_side_by_side_gives_what_one_process_gives(tmp_path, mon
     monkeypatch.setattr(docx, "markup", markup_fails_in_a_child)
     assert run("markup-failed", 2) == alone
     assert len(forks) == 3 and len(made) == 1
+
+
+@pytest.mark.skipif(
+    os.cpu_count() == 1 or sys.platform == "win32", reason="renders side by side only with fork and CPUs"
+)
+def test_a_spec_built_from_a_thread_renders_in_one_process(tmp_path, monkeypatch):
+    """A fork copies only the calling thread, and a lock another thread held stays held in the child: a build
+    from a thread (a server embedding outlookgen) forks no child, and gives the same bytes."""
+    import threading
+
+    from outlookgen.project.build import BuildOptions, build
+
+    spec = _generated_spec(tmp_path, 40)
+    forks = _watched_forks(monkeypatch)
+
+    def run(name: str) -> dict[str, bytes]:
+        out = tmp_path / name
+        build([spec], BuildOptions(formats=("md", "html", "docx"), output_dir=out, jobs=2, force=True))
+        return {p.name: p.read_bytes() for p in out.iterdir()}
+
+    alone = run("main")
+    assert len(forks) == 1  # the only thread: the child renders beside it
+    built = {}
+    worker = threading.Thread(target=lambda: built.update(run("thread")))
+    worker.start()
+    worker.join()
+    assert len(forks) == 1
+    assert built == alone and len(built) == 3
 
 
 @pytest.mark.skipif(

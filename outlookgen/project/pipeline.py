@@ -236,9 +236,21 @@ def render_formats(
 
 
 def _can_fork() -> bool:
-    import multiprocessing
+    """Whether a forked child may render: fork exists, a second CPU does, and this is the process's only thread.
 
-    return "fork" in multiprocessing.get_all_start_methods() and (os.cpu_count() or 1) > 1
+    A fork copies only the calling thread; a lock another thread held then
+    (a module being imported, a logging handler) stays held in the child for
+    ever, and this process would wait for ever on it. So a program that
+    builds from a thread (a server) or beside other threads renders here.
+    """
+    import multiprocessing
+    import threading
+
+    return (
+        "fork" in multiprocessing.get_all_start_methods()
+        and (os.cpu_count() or 1) > 1
+        and threading.active_count() == 1
+    )
 
 
 class _Child:
