@@ -199,10 +199,10 @@ def render_formats(
 
     Word renders in this process and takes longest; the other formats and
     ``records`` (the spec's portfolio facts and lint findings) go to a
-    forked child when a CPU is spare. The child
-    only saves time: whatever goes wrong there (an error, a crash, no fork
-    on this platform), what it had is done here instead, so errors and
-    results are those of a plain sequential run.
+    forked child when a CPU is spare. The child only saves time: whatever
+    goes wrong there (an error, a crash, no fork on this platform), what it
+    had is done here instead, so errors and results are those of a plain
+    sequential run.
     """
     from outlookgen.render.registry import halves, renderer
 

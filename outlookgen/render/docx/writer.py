@@ -691,6 +691,7 @@ class Writer:
             return
         # Each row's cells with their spans, and each cell's text, are read once for the columns'
         # widths, the rows' heights and the cells themselves (a table of 2,000 tasks has 20,000).
+        # The cells are kept (in grid), so lxml hands back these very proxies as keys of texts.
         grid = [[(c, self._span(c)) for c in r if self._is_cell(c, r)] for r in rows]
         texts = {c: self._cell_text(c) for r in rows for c in r}
         ncols = max(sum(s for _, s in r) for r in grid) or 1
