@@ -60,49 +60,6 @@ def test_source_date_epoch_sets_word_dates_and_only_them(tmp_path):
     assert "2026-01-01T00:00:00Z" in core
 
 
-def _saved_entries(document) -> dict[str, bytes]:
-    """What python-docx's own save writes, read back out of its zip."""
-    import io
-
-    from outlookgen.render.docx.package import read_zip
-
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return read_zip(buffer.getvalue())
-
-
-def test_word_parts_are_the_bytes_python_docx_would_save(tmp_path):
-    # The Word writer hands the parts straight to the deterministic zip instead of zipping them
-    # with python-docx and unzipping them again; the parts must be exactly what save writes, for
-    # documents with a logo, custom properties, and a firm's reference.dotx's headers and footers.
-    import io
-    import zipfile
-
-    import docx
-
-    from outlookgen.render.docx.package import document_entries
-
-    files = []
-    # the default pack, one with a logo (an image part), one with a firm's reference.dotx
-    for pack in (None, ROOT / "samples" / "packs" / "acme", ROOT / "samples" / "packs" / "northstar"):
-        out = tmp_path / (pack.name if pack else "default")
-        args = ["build", *map(str, SAMPLE_FILES), "-f", "docx", "-o", str(out), "-q"]
-        args += ["-t", str(pack)] if pack else []
-        env = dict(os.environ, PYTHONPATH=str(ROOT), OUTLOOKGEN_CACHE_DIR=str(tmp_path / "cache"))
-        done = subprocess.run([sys.executable, "-m", "outlookgen", *args], env=env, capture_output=True, text=True)
-        assert done.returncode == 0, done.stderr
-        files += [p.read_bytes() for p in sorted(out.glob("*.docx"))]
-    assert len(files) == 3 * len(SAMPLE_FILES)
-    assert any("word/media/" in name for name in zipfile.ZipFile(io.BytesIO(files[len(SAMPLE_FILES)])).namelist())
-    for data in files:
-        document = docx.Document(io.BytesIO(data))
-        document.add_paragraph("changed after opening")  # a part that was re-serialised
-        document.core_properties.title = "Another title"
-        entries = document_entries(document)
-        assert entries == _saved_entries(document)
-        assert "[Content_Types].xml" in entries and "word/document.xml" in entries
-
-
 def _generated_spec(folder, tasks: int):
     """A spec of ``tasks`` tasks written by the bench's generator."""
     sys.path.insert(0, str(ROOT / "bench"))

@@ -22,9 +22,9 @@ Two allow-lists, kept in :mod:`.reference_rules`, decide what passes (docs/secur
   headers, footers, foot- and endnotes, internal pictures, hyperlinks and the
   core and app properties. Known but unneeded parts (:data:`DROP`: glossary,
   custom XML, comments, web settings, printer settings…) are checked like the
-  rest, then left out of the package python-docx opens.
+  rest, then left out of the package the Word writer opens.
 
-python-docx never sees the pack's file: it opens :attr:`Reference.package`,
+The Word writer never sees the pack's file: it opens :attr:`Reference.package`,
 rebuilt from the bytes that were checked (no second read of the file), with a
 Word template (.dotx) turned into a document on the way.
 """
@@ -95,7 +95,7 @@ class Reference:
     """What :func:`check_reference` found.
 
     ``problems`` are the located error lines (empty: the file may be used);
-    ``package`` is the zip python-docx may open (None when refused);
+    ``package`` is the zip the Word writer may open (None when refused);
     ``styles`` the parsed ``w:styles`` element of the main document, if any.
     """
 
@@ -135,7 +135,7 @@ def check_reference(path: Path, shown: str) -> Reference:
     """Check a reference document; ``shown`` is how error lines name the file.
 
     Reads the file once, within :data:`MAX_FILE_BYTES`, through the one reader
-    of pack files (a regular file only, never opened blocking); what python-docx
+    of pack files (a regular file only, never opened blocking); what the writer
     gets is built from these very bytes, so the file cannot change between the
     check and its use. The result is kept per content (a watch loop or a
     multi-spec build checks an unchanged file once).
@@ -381,7 +381,7 @@ class _Checker:
             line, column = _line_col(prolog, doctype)
             self.refuse(name, _DOCTYPE, line=line, column=column)
             return None
-        # Then no entity is expanded, nothing is fetched, no DTD is read: the same settings python-docx
+        # Then no entity is expanded, nothing is fetched, no DTD is read: the same settings the writer
         # parses with (it will parse only parts that passed here), plus the ones it leaves to defaults.
         try:
             root = parse_untrusted(raw, "Word")
@@ -790,7 +790,7 @@ class _Checker:
             return None
         return number
 
-    # -- what python-docx gets -------------------------------------------------------------------
+    # -- what the writer gets ---------------------------------------------------------------------
     def styles_root(self):
         for rel in self.rels.get(self.main, []):
             if rel.type == R + "styles" and rel.part in self.xml:

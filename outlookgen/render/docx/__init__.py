@@ -3,10 +3,11 @@
 Pipeline (docs/word.md): Jinja (sandboxed, the same context as every format)
 renders ``docx/outlook.docx.j2`` into block markup (:mod:`.blocks`); the
 writer (:mod:`.writer`) maps it onto the pack's ``docx/reference.docx``
-opened with python-docx, whose styles, page setup, header and footer it
+(opened by :mod:`.opc`), whose styles, page setup, header and footer it
 keeps; fonts and the language tag go into the styles (:mod:`.styles`); the
-package is saved and rewritten as a deterministic zip (:mod:`.package`).
-python-docx and lxml are imported here only, never by ``validate``.
+package's parts are written as a deterministic zip (:mod:`.package`).
+lxml is imported here only, never by ``validate``; python-docx only to put a
+logo in (it reads the image's size and resolution).
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ _IMAGE_TYPES = ("image/png", "image/jpeg", "image/gif", "image/bmp")
 
 @dataclass(frozen=True)
 class ReferenceDocument:
-    """The reference document python-docx may open, and where along the chain it came from."""
+    """The reference document the writer may open, and where along the chain it came from."""
 
     package: bytes
     depth: int  # index in pack.chain() of the pack that holds it (0: the pack itself)
@@ -38,10 +39,10 @@ class ReferenceDocument:
 
 
 def reference_document(pack: Pack) -> ReferenceDocument:
-    """The first ``docx/reference.docx`` (or ``.dotx``) along the pack chain, as python-docx may open it.
+    """The first ``docx/reference.docx`` (or ``.dotx``) along the pack chain, as the writer may open it.
 
     A firm's pack replaces the default's. The file comes from whoever wrote
-    the pack, so python-docx never opens it: :mod:`outlookgen.packs.reference_docx`
+    the pack, so the writer never opens it: :mod:`outlookgen.packs.reference_docx`
     checks it (the same check ``outlookgen templates check`` runs) and hands
     back a package of the parts it vouches for, a Word template turned into a
     document.
@@ -61,7 +62,7 @@ def reference_document(pack: Pack) -> ReferenceDocument:
 
 
 def reference_package(pack: Pack) -> bytes:
-    """The bytes of :func:`reference_document` (what python-docx opens)."""
+    """The bytes of :func:`reference_document` (what the writer opens)."""
     return reference_document(pack).package
 
 
@@ -175,52 +176,51 @@ def from_markup(text: str, doc: Document, ready=None) -> bytes:
 
 
 def write_document(root, doc: Document, ready=None) -> bytes:
-    """The block markup ``root`` written onto the pack's reference document (opened by ``ready``, or here)."""
-    from outlookgen.render.docx import package, trace
+    """The block markup ``root`` written onto the pack's reference package (opened by ``ready``, or here)."""
+    from outlookgen.render.docx import trace
+    from outlookgen.render.docx.package import write_zip
 
-    document, writer = ready or _writer_on_reference(doc)
+    package, writer = ready or _writer_on_reference(doc)
     source = getattr(doc, "source", None)  # which spec the text came from; a portfolio has none
     if source is None:
         trace.drop_pointers(root)
     writer.write(root)
     if source is not None:
-        trace.add_custom_properties(document, trace.custom_properties_xml(source, writer.bookmarks.names))
+        package.set_custom_properties(trace.custom_properties_xml(source, writer.bookmarks.names))
     when = timestamp(doc.outlook.meta.date)
-    _core_properties(document, doc.context["meta"], doc.labels, doc.locale, when)
-    entries = package.document_entries(document, written={document.part: writer.document_xml})
-    return package.write_zip(entries, when)
+    package.set_core_properties(_core_properties(doc.context["meta"], doc.labels, doc.locale, when))
+    entries = package.entries(written={package.document: writer.document_xml})
+    return write_zip(entries, when)
 
 
 def _writer_on_reference(doc: Document):
-    """(python-docx document, Writer): the pack's reference opened, restyled and laid out, ready for the outlook."""
-    import docx
-
+    """(package, Writer): the pack's reference opened, restyled and laid out, ready for the outlook."""
     from outlookgen.packs.brand import load_brand
-    from outlookgen.render.docx import derived, styles
+    from outlookgen.render.docx import derived, opc, styles
     from outlookgen.render.docx.layout import Layout
     from outlookgen.render.docx.writer import Writer, page_geometry
 
     pack, locale, labels, context = doc.pack, doc.locale, doc.labels, doc.context
     reference = reference_document(pack)
-    document = docx.Document(io.BytesIO(reference.package))
+    package = opc.Package.open(reference.package)
     brand = load_brand(pack)
-    styles_element = document.styles.element
+    styles_element = package.styles().element
     # The pack's colours and fonts restyle the reference only where the pack that holds it (or a
     # nearer one) sets them; styles the file lacks are derived from its own (derived.py).
     styles.apply_palette(styles_element, brand, reference.depth)
-    width, _, margins = page_geometry(document.element.body.find(styles.W + "sectPr"))
+    width, _, margins = page_geometry(package.body.find(styles.W + "sectPr"))
     firm = derived.Firm(derived.firm_colours(styles_element, brand, reference.depth), width - sum(margins))
-    derived.add_missing(document, *built_in_parts(), firm)
+    derived.add_missing(package, *built_in_parts(), firm)
     style_map = styles.StyleMap.from_styles(styles_element, pack.name)
     fonts = styles.pack_fonts(pack, reference.depth)
     styles.apply_fonts(styles_element, fonts, style_map.id("character", "Inline Code"))
-    styles.apply_language(styles_element, document.settings.element, locale)
-    styles.update_font_table(document, fonts)
-    layout = Layout(document, reference.shown)
+    styles.apply_language(styles_element, package.settings().element, locale)
+    styles.update_font_table(package, fonts)
+    layout = Layout(package, reference.shown)
     layout.ensure_page_numbers()
     layout.fill(context)  # before the outlook goes in: spec text is never read for placeholders
     writer = Writer(
-        document,
+        package,
         style_map,
         styles.Palette(brand),
         labels,
@@ -229,7 +229,7 @@ def _writer_on_reference(doc: Document):
         _logo_bytes(brand.logo),
         layout=layout,
     )
-    return document, writer
+    return package, writer
 
 
 def _logo_bytes(data_uri: str | None) -> bytes | None:
@@ -249,19 +249,22 @@ def _plain(value: Any) -> str:
     return plain(value) if value else ""
 
 
-def _core_properties(document, meta: dict[str, Any], labels: dict[str, Any], locale: str, when: datetime) -> None:
-    props = document.core_properties
+def _core_properties(meta: dict[str, Any], labels: dict[str, Any], locale: str, when: datetime) -> dict[str, Any]:
+    """``docProps/core.xml``'s properties, in the order they are set (a new element goes last)."""
     authors = [_plain(p["name"]) for p in meta["prepared_by"]]
-    props.title = _plain(meta["title"])[:255]
-    props.subject = (_plain(meta["subtitle"]) or _plain(meta["organization"]))[:255]
-    props.author = ("; ".join(authors) or _plain(meta["organization"]))[:255]
-    props.last_modified_by = (authors[0] if authors else _plain(meta["organization"]))[:255]
     keywords = [str(k) for k in labels.get("docx", {}).get("keywords", [])]
-    props.keywords = "; ".join([*keywords, _plain(meta["organization"])])[:255]
-    props.category = _plain(meta["status_text"])[:255]
-    props.version = _plain(meta["version"])[:255]
-    props.language = locale
-    props.comments = ""
-    props.revision = 1
-    props.created = when
-    props.modified = when
+    # Word's own limit for each: 255 characters.
+    return {
+        "dc:title": _plain(meta["title"])[:255],
+        "dc:subject": (_plain(meta["subtitle"]) or _plain(meta["organization"]))[:255],
+        "dc:creator": ("; ".join(authors) or _plain(meta["organization"]))[:255],
+        "cp:lastModifiedBy": (authors[0] if authors else _plain(meta["organization"]))[:255],
+        "cp:keywords": "; ".join([*keywords, _plain(meta["organization"])])[:255],
+        "cp:category": _plain(meta["status_text"])[:255],
+        "cp:version": _plain(meta["version"])[:255],
+        "dc:language": locale,
+        "dc:description": "",
+        "cp:revision": 1,
+        "dcterms:created": when,
+        "dcterms:modified": when,
+    }

@@ -109,20 +109,20 @@ def firm_colours(styles_element, brand, depth: int) -> dict[str, str]:
     return colours
 
 
-def add_missing(document, built_in_styles, built_in_numbering, firm: Firm) -> list[str]:
+def add_missing(package, built_in_styles, built_in_numbering, firm: Firm) -> list[str]:
     """Add every writer style the document lacks (copied from the built-in reference, fitted); their names.
 
     ``built_in_styles``/``built_in_numbering`` are the parsed ``w:styles`` and
     ``w:numbering`` of the default pack's reference document.
     """
-    styles_element = document.styles.element
+    styles_element = package.styles().element
     _drop_dangling_links(styles_element)
     built_in = _styles_by_name(built_in_styles)
     wanted = missing(styles_element)
     named = {(kind, name.lower()) for kind, name in wanted}
     wanted += [
         (kind, name)
-        for kind, name in _referenced_but_undefined(document, styles_element, built_in_styles)
+        for kind, name in _referenced_but_undefined(package, styles_element, built_in_styles)
         if (kind, name.lower()) not in named
     ]
     if not wanted:
@@ -149,7 +149,7 @@ def add_missing(document, built_in_styles, built_in_numbering, firm: Firm) -> li
         own = _styles_by_name(styles_element).get((kind, name))
         return own.get(W + "styleId") if own is not None else None
 
-    numbering = _Numbering(document, built_in_numbering)
+    numbering = _Numbering(package, built_in_numbering)
     added: list[str] = []
     for kind, name in wanted:
         source = built_in.get((kind, name.lower()))
@@ -191,21 +191,15 @@ def _drop_dangling_links(styles_element) -> None:
                 style.remove(link)
 
 
-def _referenced_but_undefined(document, styles_element, built_in_styles) -> list[tuple[str, str]]:
+def _referenced_but_undefined(package, styles_element, built_in_styles) -> list[tuple[str, str]]:
     """(type, name) of built-in styles the firm's own body, header or footer uses but its styles lack.
 
     A header paragraph in style ``Header`` whose file never defined it shows in
     the firm's Normal anyway; the built-in model is added so the output names
     no style it does not define.
     """
-    from docx.opc.constants import RELATIONSHIP_TYPE as RT
-
     ids = _style_ids(styles_element)
-    roots = [document.element] + [
-        rel.target_part.element
-        for rel in document.part.rels.values()
-        if not rel.is_external and rel.reltype in (RT.HEADER, RT.FOOTER)
-    ]
+    roots = [package.element] + [part.element for part in package.headers_and_footers()]
     used = {
         node.get(W + "val") for root in roots for tag in ("pStyle", "rStyle", "tblStyle") for node in root.iter(W + tag)
     }
@@ -259,16 +253,15 @@ def _fix_contrast(node, colours: dict[str, str]) -> None:
 class _Numbering:
     """Copies the built-in bullet definitions into the document's numbering part, with ids it does not use."""
 
-    def __init__(self, document, built_in) -> None:
-        self.document = document
+    def __init__(self, package, built_in) -> None:
+        self.package = package
         self.built_in = built_in
         self.copied: dict[str, str] = {}
         self._root = None
 
     def _part_root(self):
         if self._root is None:
-            # python-docx makes an empty numbering part when the file has none.
-            self._root = self.document.part.numbering_part.element
+            self._root = self.package.numbering().element  # an empty part when the file has none
         return self._root
 
     def copy(self, built_in_num_id: str) -> str:

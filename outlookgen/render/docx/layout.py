@@ -37,11 +37,11 @@ _AFTER_TITLE_PG = ("textDirection", "bidi", "rtlGutter", "docGrid", "printerSett
 class Layout:
     """The reference's body and parts, checked for placeholders; filled once the context is known."""
 
-    def __init__(self, document, shown: str) -> None:
-        self.document = document
+    def __init__(self, package, shown: str) -> None:
+        self.package = package
         self.shown = shown
         self.problems: list[Diagnostic] = []
-        self.parts = _text_parts(document)  # (part name, root element)
+        self.parts = _text_parts(package)  # (part name, root element)
         self.found = {name: ph.find(root) for name, root in self.parts}
         body_tags = self.found.get("word/document.xml", [])
         markers = [p for p in body_tags if p.is_marker]
@@ -49,7 +49,7 @@ class Layout:
         for p in markers:
             if not ph.is_marker_paragraph(p):
                 self._problem("word/document.xml", p, "the {{ outlook.body }} marker must stand alone in its paragraph")
-            elif p.paragraph.getparent() is not document.element.body:
+            elif p.paragraph.getparent() is not package.body:
                 self._problem(
                     "word/document.xml",
                     p,
@@ -154,21 +154,17 @@ class Layout:
         for name, root in self.parts:
             if name.startswith("word/footer") and _has_page_field(root):
                 return False
-        section = self.document.sections[-1]
-        footer = section.footer
-        if footer.is_linked_to_previous:
-            footer.is_linked_to_previous = False  # python-docx makes a footer part with one empty paragraph
-        root = footer._element
-        from docx.oxml.parser import parse_xml
+        from lxml import etree
 
-        style = _style_id(self.document, "footer")
+        root = self.package.default_footer().element
+        style = _style_id(self.package, "footer")
         props = f'<w:pStyle w:val="{style}"/>' if style else ""
-        paragraph = parse_xml(
+        paragraph = etree.fromstring(
             f'<w:p xmlns:w="{W[1:-1]}"><w:pPr>{props}<w:jc w:val="center"/></w:pPr>'
             '<w:fldSimple w:instr=" PAGE "><w:r><w:t>1</w:t></w:r></w:fldSimple></w:p>'
         )
         root.append(paragraph)
-        self.parts = _text_parts(self.document)
+        self.parts = _text_parts(self.package)
         return True
 
 
@@ -193,28 +189,18 @@ def _has_page_field(root) -> bool:
     return any(re.match(r"\s*PAGE\b", "".join(n.itertext()), re.I) for n in root.iter(W + "instrText"))
 
 
-def _style_id(document, name: str) -> str | None:
-    for style in document.styles.element.iterchildren(W + "style"):
+def _style_id(package, name: str) -> str | None:
+    for style in package.styles().element.iterchildren(W + "style"):
         name_el = style.find(W + "name")
         if name_el is not None and (name_el.get(W + "val") or "").lower() == name:
             return style.get(W + "styleId")
     return None
 
 
-def _text_parts(document) -> list[tuple[str, Any]]:
+def _text_parts(package) -> list[tuple[str, Any]]:
     """The body, then every header and footer part, as (part name, root element)."""
-    from docx.opc.constants import RELATIONSHIP_TYPE as RT
-
-    parts = [("word/document.xml", document.element)]
-    seen = set()
-    for rel in document.part.rels.values():
-        if rel.is_external or rel.reltype not in (RT.HEADER, RT.FOOTER):
-            continue
-        part = rel.target_part
-        if id(part) in seen:
-            continue
-        seen.add(id(part))
-        parts.append((str(part.partname).lstrip("/"), part.element))
+    parts = [("word/document.xml", package.element)]
+    parts += [(part.member, part.element) for part in package.headers_and_footers()]
     return sorted(parts[:1]) + sorted(parts[1:], key=lambda p: p[0])
 
 

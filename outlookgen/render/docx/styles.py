@@ -420,17 +420,17 @@ class Palette:
         return colour
 
 
-def update_font_table(document, fonts: dict[str, str]) -> None:
+def update_font_table(package, fonts: dict[str, str]) -> None:
     """Declare the pack's fonts in word/fontTable.xml (Chinese fonts with the GB2312 charset, 86).
 
     Word uses the font table to pick a substitute when a font is missing;
     declaring the East Asian font there keeps Chinese text in a Chinese font.
-    python-docx keeps this part as plain bytes, so it is edited as such.
+    The part is kept as bytes (python-docx did not parse it, and its bytes stay
+    as they were when no font is added), so it is edited as such.
     """
-    from docx.opc.constants import RELATIONSHIP_TYPE as RT
     from lxml import etree
 
-    part = next((r.target_part for r in document.part.rels.values() if r.reltype == RT.FONT_TABLE), None)
+    part = package.font_table()
     if part is None or not fonts:
         return
     root = etree.fromstring(part.blob, etree.XMLParser(resolve_entities=False, no_network=True))
@@ -450,4 +450,4 @@ def update_font_table(document, fonts: dict[str, str]) -> None:
         etree.SubElement(font, W + "charset").set(W + "val", "86" if key == "east_asian" else "00")
         etree.SubElement(font, W + "family").set(W + "val", "modern" if key == "monospace" else "auto")
         etree.SubElement(font, W + "pitch").set(W + "val", "fixed" if key == "monospace" else "variable")
-    part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    part.blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)

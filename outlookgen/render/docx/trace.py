@@ -41,7 +41,6 @@ from outlookgen.render.docx.blocks import escape_attr, escape_text
 __all__ = [
     "PREFIX",
     "Bookmarks",
-    "add_custom_properties",
     "custom_properties_xml",
     "drop_pointers",
     "mark_paragraphs",
@@ -125,21 +124,6 @@ def _texts(texts: list[str]) -> list[str]:
     if joined.count("\n") != len(texts) - 1:
         return [escape_text(t) for t in texts]
     return escape_text(joined).split("\n")  # escaping neither adds nor drops a line break
-
-
-def add_custom_properties(document, xml: bytes) -> None:
-    """Put ``docProps/custom.xml`` into the python-docx package, related from the package root."""
-    from docx.opc.constants import RELATIONSHIP_TYPE as RT
-    from docx.opc.packuri import PackURI
-    from docx.opc.part import Part
-
-    package = document.part.package
-    uri = PackURI("/docProps/custom.xml")
-    for rel in list(package.rels.values()):
-        if rel.reltype == RT.CUSTOM_PROPERTIES:  # a reference document's own: ours replaces it
-            package.rels.pop(rel.rId)
-    part = Part(uri, "application/vnd.openxmlformats-officedocument.custom-properties+xml", xml, package)
-    package.relate_to(part, RT.CUSTOM_PROPERTIES)
 
 
 def mark_paragraphs(out: list[str], begin: int, start: str, end: str) -> None:

@@ -1,9 +1,10 @@
-"""The one writer: block markup (see :mod:`.blocks` and docs/word.md) onto python-docx's document.
+"""The one writer: block markup (see :mod:`.blocks` and docs/word.md) onto the reference document.
 
 Paragraph, table and field XML is assembled as text with style ids resolved
-once (:class:`.styles.StyleMap`), parsed in one go and put into the body of
-the reference document; python-docx keeps what it is good at — the
-package, relationships (hyperlinks, the logo), properties and saving.
+once (:class:`.styles.StyleMap`) and put into the body of the reference
+document as text (:meth:`Writer._install`); the package around it —
+relationships (hyperlinks, the logo), properties, the zip's entries — is
+:mod:`.opc`'s.
 """
 
 from __future__ import annotations
@@ -113,7 +114,7 @@ class _OutOfOrder(Exception):
 class Writer:
     def __init__(
         self,
-        document,
+        package,
         styles: StyleMap,
         palette: Palette,
         labels,
@@ -122,9 +123,9 @@ class Writer:
         logo: bytes | None,
         layout=None,
     ):
-        self.doc = document
+        self.package = package
         self.layout = layout  # the reference's own layout (render/docx/layout.py), or None
-        self.part = document.part
+        self.part = package.document
         self.styles = styles
         self.palette = palette
         self.labels = labels
@@ -148,8 +149,7 @@ class Writer:
         self.ahead = False  # making the chart before its place (gantt_ahead): a link would number out of order
         self.id_code = styles.id("character", "Inline Code")
         self.id_link = styles.id("character", "Hyperlink")
-        body = document.element.body
-        self.sect = body.find(W + "sectPr")
+        self.sect = package.body.find(W + "sectPr")
         if self.sect is None:
             raise TemplateError("docx/reference.docx has no section properties (w:sectPr) in its body")
         self.page_w, self.page_h, self.margins = page_geometry(self.sect)
@@ -159,7 +159,7 @@ class Writer:
         # Latin words in a Chinese document are English (w:val), its Chinese is Chinese (w:eastAsia):
         # tagged on every run that holds Latin letters or digits, whatever the styles say.
         self.latin_lang = '<w:lang w:val="en-US" w:eastAsia="zh-CN"/>' if context.get("locale") == "zh-CN" else None
-        self.font_factors = x.font_factors(fonts.get("latin") or _body_font(document.styles.element))
+        self.font_factors = x.font_factors(fonts.get("latin") or _body_font(package.styles().element))
 
     # -- entry point --------------------------------------------------------
     def write(self, root) -> None:
@@ -400,20 +400,20 @@ class Writer:
         return x.run(text, props)
 
     def _hyperlink(self, url: str, runs: str) -> str:
-        from docx.opc.constants import RELATIONSHIP_TYPE as RT
+        from outlookgen.render.docx.opc import RT_HYPERLINK
 
         if self.ahead:
             raise _OutOfOrder(url)
         rid = self.links.get(url)
         if rid is None:
-            # Not part.relate_to: python-docx scans every relationship for a match and
-            # for a free rId on each call, so a spec with many distinct links took
-            # quadratic time (20 000 links: a minute). self.links already dedupes.
+            # Not rels.relate: it scans every relationship for a match and for a free
+            # rId on each call, so a spec with many distinct links would take quadratic
+            # time (20 000 links: a minute). self.links already dedupes.
             rels = self.part.rels
             while f"rId{self.next_rid}" in rels:
                 self.next_rid += 1
             rid = self.links[url] = f"rId{self.next_rid}"
-            rels.add_relationship(RT.HYPERLINK, url, rid, is_external=True)
+            rels.add_relationship(RT_HYPERLINK, url, rid, is_external=True)
         return f'<w:hyperlink r:id="{rid}" w:history="1">{runs}</w:hyperlink>'
 
     # -- blocks -----------------------------------------------------------------
@@ -494,13 +494,8 @@ class Writer:
     def _block_logo(self, elem, ctx: Ctx, out: list[str]) -> None:
         if not self.logo:
             return
-        import io
-
-        from docx.shared import Mm
-
         try:
-            width = Mm(float(elem.get("width-mm", "40")))
-            inline = self.part.new_pic_inline(io.BytesIO(self.logo), width, None)
+            inline = self._picture(self.logo, float(elem.get("width-mm", "40")))
         except Exception as exc:  # python-docx raises several kinds for images it cannot read
             raise TemplateError(f"the pack's logo cannot go into Word: {exc}") from None
         # Alt text (WCAG 1.1.1): Word's "Description" is what a screen reader says, and LibreOffice's
@@ -509,6 +504,25 @@ class Writer:
         inline.docPr.set("descr", " ".join((elem.get("alt") or self.logo_alt()).split()))
         drawing = self.fragment(inline)
         self._para(ctx, out, f"<w:r><w:drawing>{drawing}</w:drawing></w:r>", align=_ALIGN.get(elem.get("align", "")))
+
+    def _picture(self, blob: bytes, width_mm: float):
+        """A ``wp:inline`` picture of ``blob``, ``width_mm`` wide, its image part related from the document.
+
+        python-docx reads the image's size and resolution (PNG, JPEG, GIF, BMP,
+        TIFF) and draws the inline as Word does; it is imported here only, so a
+        build without a logo never loads it.
+        """
+        from docx.image.image import Image
+        from docx.oxml.shape import CT_Inline
+        from docx.shared import Mm
+
+        image = Image.from_blob(blob)
+        rid = self.package.add_image(image.blob, image.ext, image.content_type)
+        cx, cy = image.scaled_dimensions(Mm(width_mm), None)
+        # The next free drawing id, counted as Word does: every unqualified id attribute in the document.
+        used = [int(v) for v in self.package.element.xpath("//@id") if v.isdigit()]
+        shape_id = max(used) + 1 if used else 1
+        return CT_Inline.new_pic_inline(shape_id, rid, image.filename, cx, cy)
 
     def logo_alt(self) -> str:
         """The logo's alt text, worded once for every format (``logo_alt`` in the shared context)."""
@@ -565,7 +579,7 @@ class Writer:
     def _toc_line(self) -> int | None:
         """The height of a contents line when the toc 2 style sets an exact line height (twips)."""
         style_id = self.styles.id("paragraph", "toc 2")
-        for style in self.doc.styles.element.iterchildren(W + "style"):
+        for style in self.package.styles().element.iterchildren(W + "style"):
             if style.get(W + "styleId") == style_id:
                 spacing = style.find(f"{W}pPr/{W}spacing")
                 if spacing is not None and spacing.get(W + "lineRule") == "exact":
@@ -653,7 +667,7 @@ class Writer:
         style = next(
             (
                 s
-                for s in self.doc.styles.element.iterchildren(W + "style")
+                for s in self.package.styles().element.iterchildren(W + "style")
                 if s.get(W + "styleId") == style_id and s.get(W + "type") == "table"
             ),
             None,
@@ -966,7 +980,7 @@ class Writer:
         """``element`` as XML text for the body, without the namespace declarations the document makes."""
         from lxml import etree
 
-        declared = self.doc.element.nsmap
+        declared = self.package.element.nsmap
         return _XMLNS.sub(
             lambda found: "" if declared.get(found.group(1)) == found.group(2) else found.group(0),
             etree.tostring(element, encoding="unicode"),
@@ -989,8 +1003,8 @@ class Writer:
 
         from outlookgen.render.docx.layout import set_title_page
 
-        root = self.doc.part.element
-        body = root.body
+        root = self.package.element
+        body = self.package.body
         marker = etree.Comment(_BODY_MARKER)
         if self.layout is not None and self.layout.designed:
             # A layout designed in Word: its cover, boilerplate and sections stay; the outlook
