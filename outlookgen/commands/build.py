@@ -14,9 +14,9 @@ from outlookgen.errors import OutlookgenError
 
 def _shard(_ctx, _param, value: str | None) -> str | None:
     """K/N checked on the command line: a malformed value is a usage error (exit 2)."""
-    from outlookgen.project.shards import Shard
-
     if value is not None:
+        from outlookgen.project.shards import Shard
+
         try:
             Shard.parse(value)
         except ValueError as exc:
@@ -150,7 +150,6 @@ def build(
     from outlookgen.project.build import BuildOptions, Scope, with_project
     from outlookgen.project.build import build as run_build
     from outlookgen.project.faults import SYSTEM_ERRORS
-    from outlookgen.project.shards import Shard, read_timings
 
     options = BuildOptions(
         formats=formats,
@@ -174,13 +173,19 @@ def build(
     started = time.perf_counter()
     with _Progress(enabled=not quiet) as progress:
         try:
-            timings = read_timings(shard_timings) if shard_timings is not None else None
+            timings = None
+            if shard_timings is not None:
+                from outlookgen.project.shards import read_timings
+
+                timings = read_timings(shard_timings)
             if timings is not None and timings.missing:
                 from outlookgen.commands.common import report as print_lines
                 from outlookgen.errors import Diagnostic
 
                 message = "no such report yet: specs are dealt by their estimated work, as --shard-by tasks does"
                 print_lines([Diagnostic(str(shard_timings), 1, 1, "$", message, severity="warning")])
+            if shard:
+                from outlookgen.project.shards import Shard
             scope = Scope(
                 shard=Shard.parse(shard, shard_by, timings) if shard else None,
                 affected_since=affected_since,

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -170,6 +169,8 @@ def _git_show(spec_path: Path, loaded: LoadedSpec, source: BaselineSource, root:
         _fail(loaded, source.setting, f"'{source.git_path}' is outside the project folder {root}")
     name = f"git:{source.ref}:{source.git_path}"
     object_name = f"{source.ref}:./{os.path.relpath(target, folder)}"
+    import subprocess  # here: a build without a git baseline does not load it (~2 ms)
+
     env = {key: value for key, value in os.environ.items() if not key.startswith("GIT_")}
     env["GIT_CONFIG_NOSYSTEM"] = "1"
     try:

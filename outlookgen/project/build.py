@@ -11,15 +11,18 @@ import dataclasses
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from outlookgen.errors import Diagnostic, OutlookgenError, OutputError, SpecError
 from outlookgen.output import files as writer
 from outlookgen.project import workers
 from outlookgen.project.discovery import discover
 from outlookgen.project.pipeline import BuildOptions, SpecOutcome
-from outlookgen.project.shards import Shard
 from outlookgen.render import registry
 from outlookgen.source_date import source_date_epoch
+
+if TYPE_CHECKING:  # a build that is not sharded does not load shards.py (~2 ms)
+    from outlookgen.project.shards import Shard
 
 
 @dataclass
