@@ -216,7 +216,8 @@ def _check_blocks(env, tree, shown: str) -> list[Diagnostic]:
 
 def _check_reference(pack: Pack) -> list[Diagnostic]:
     """The pack's own reference.docx (or .dotx), through the same check as every Word build."""
-    from outlookgen.packs.reference_docx import check_reference, find_reference
+    from outlookgen.packs.reference_docx import check_reference
+    from outlookgen.packs.reference_store import find_reference
 
     try:
         path = find_reference(pack)

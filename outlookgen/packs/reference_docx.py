@@ -44,8 +44,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from outlookgen.errors import Diagnostic, TemplateError
-from outlookgen.packs.files import display_path
+from outlookgen.errors import Diagnostic
 from outlookgen.packs.reference_rules import (
     ACTIVEX,
     CT_DOCUMENT,
@@ -71,15 +70,14 @@ from outlookgen.packs.reference_rules import (
     refused_content_type,
     url_scheme,
 )
+from outlookgen.packs.reference_store import MAX_FILE_BYTES
 from outlookgen.untrusted_xml import RefusedXml, parse_untrusted
 
 if TYPE_CHECKING:
-    from outlookgen.packs import Pack
+    pass
 
-NAMES = ("reference.docx", "reference.dotx")  # looked for in this order in a pack's docx/ folder
 
 # -- limits (docs/security.md, "Limits") -----------------------------------------------------------
-MAX_FILE_BYTES = 20 * 1024 * 1024  # the .docx file itself
 MAX_UNZIPPED = 100 * 1024 * 1024  # all its entries, uncompressed
 MAX_ENTRIES = 1000  # Word's richest templates hold a few hundred parts
 MAX_RATIO = 100  # as Apache POI's ZipSecureFile: deflate reaches ~1000:1 on zeros, real parts stay far below
@@ -105,27 +103,6 @@ class Reference:
     # What was changed on the way, for ``templates check`` to say (severity "note"): a link to
     # the Word template the file was based on, left out.
     notes: tuple[Diagnostic, ...] = ()
-
-
-def find_reference(pack: Pack) -> Path | None:
-    """This pack's own ``docx/reference.docx`` or ``docx/reference.dotx`` (None: it has neither).
-
-    Both at once is a mistake (which one is the firm's?), not a choice to guess.
-    """
-    found = [p for p in (pack.own_file(f"docx/{name}") for name in NAMES) if p is not None]
-    if len(found) > 1:
-        raise TemplateError(
-            diagnostics=[
-                Diagnostic(
-                    display_path(found[1]),
-                    1,
-                    1,
-                    "$",
-                    f"refused: the pack has both docx/{NAMES[0]} and docx/{NAMES[1]}; keep one",
-                )
-            ]
-        )
-    return found[0] if found else None
 
 
 _CACHE: dict[tuple[bytes, str], Reference] = {}

@@ -45,19 +45,17 @@ def reference_document(pack: Pack) -> ReferenceDocument:
     the pack, so the writer never opens it: :mod:`outlookgen.packs.reference_docx`
     checks it (the same check ``outlookgen templates check`` runs) and hands
     back a package of the parts it vouches for, a Word template turned into a
-    document.
+    document; :mod:`outlookgen.packs.reference_store` keeps that package for
+    the file's next build.
     """
     from outlookgen.packs.files import display_path
-    from outlookgen.packs.reference_docx import check_reference, find_reference
+    from outlookgen.packs.reference_store import find_reference, safe_package
 
     for depth, p in enumerate(pack.chain()):
         candidate = find_reference(p)
         if candidate is not None:
             shown = display_path(candidate)  # a path the user can open, whatever the pack is named
-            checked = check_reference(candidate, shown)
-            if checked.problems:
-                raise TemplateError(diagnostics=checked.problems)
-            return ReferenceDocument(checked.package, depth, shown)
+            return ReferenceDocument(safe_package(candidate, shown), depth, shown)
     raise TemplateError(f"template pack '{pack.name}' has no docx/{REFERENCE}")
 
 
