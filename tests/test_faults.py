@@ -136,9 +136,10 @@ def test_failure_writing_an_output_writes_none_of_them(built, monkeypatch, call)
     calls = []
 
     def mkstemp(*args, **kwargs):
-        calls.append(1)
-        if len(calls) == call:
-            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        if Path(kwargs.get("dir", "")) == out:  # an output, not an entry of the user's cache
+            calls.append(1)
+            if len(calls) == call:
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
         return real(*args, **kwargs)
 
     monkeypatch.setattr("outlookgen.output.files.tempfile.mkstemp", mkstemp)
@@ -157,6 +158,8 @@ def test_failure_at_rename_time_leaves_whole_files_and_no_temporary_file(built, 
     calls = []
 
     def replace(src, dst):
+        if Path(dst).parent != out:  # an entry of the user's cache, not an output
+            return real(src, dst)
         calls.append(dst)
         if len(calls) == 2:
             raise OSError(errno.EIO, os.strerror(errno.EIO))
@@ -176,7 +179,11 @@ def test_an_interrupted_write_leaves_no_temporary_file(built, monkeypatch):
     # between writing them and renaming them left them in the output folder.
     spec, out, before = built
 
+    real = os.replace
+
     def interrupt(src, dst):
+        if Path(dst).parent != out:  # an entry of the user's cache, not an output
+            return real(src, dst)
         raise KeyboardInterrupt
 
     monkeypatch.setattr("outlookgen.output.files.os.replace", interrupt)
@@ -513,7 +520,8 @@ def _hook(event, args):
     if event == "open" and args and isinstance(args[0], (str, bytes, os.PathLike)):
         _opened(os.fsdecode(args[0]))
     elif event == "os.rename" and os.environ.get("OUTLOOKGEN_FAULT_KILL_AT_RENAME"):
-        if os.fsdecode(args[0]).endswith(".tmp"):
+        source = os.fsdecode(args[0])
+        if source.endswith(".tmp") and not source.startswith(os.environ.get("OUTLOOKGEN_CACHE_DIR") or "//no cache"):
             os.kill(os.getpid(), signal.SIGKILL)  # killed between writing the temporary files and renaming them
 
 

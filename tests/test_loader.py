@@ -24,12 +24,12 @@ from outlookgen.spec.loader import (
     Limits,
     LoadedSpec,
     SourceMap,
-    _loader_class,
     load_spec,
     load_text,
     peek_is_spec,
 )
 from outlookgen.spec.scalars import ScalarFloat, ScalarInt
+from outlookgen.spec.yaml_events import loader_class as _loader_class
 
 ROOT = Path(__file__).resolve().parents[1]
 MB = 1024 * 1024

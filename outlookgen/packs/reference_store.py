@@ -13,9 +13,7 @@ read, or does not match its digest, costs a check, never the build.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import os
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -27,7 +25,6 @@ if TYPE_CHECKING:
 
 NAMES = ("reference.docx", "reference.dotx")  # looked for in this order in a pack's docx/ folder
 MAX_FILE_BYTES = 20 * 1024 * 1024  # the .docx file itself
-_DIGEST = 32  # bytes of sha256 in front of a kept package
 
 
 def find_reference(pack: Pack) -> Path | None:
@@ -65,8 +62,10 @@ def safe_package(path: Path, shown: str) -> bytes:
         data = read_regular(path, MAX_FILE_BYTES)
     except PackFileError as exc:
         raise TemplateError(diagnostics=[Diagnostic(shown, 1, 1, "$", f"refused: it {exc}")]) from None
+    from outlookgen.user_cache import read_entry, write_entry
+
     entry = _entry(hashlib.sha256(data).hexdigest())
-    kept = _read(entry)
+    kept = read_entry(entry)
     if kept is not None:
         return kept
     from outlookgen.packs.reference_docx import check_reference_bytes
@@ -74,7 +73,7 @@ def safe_package(path: Path, shown: str) -> bytes:
     checked = check_reference_bytes(data, shown)
     if checked.problems:
         raise TemplateError(diagnostics=checked.problems)
-    _write(entry, checked.package)
+    write_entry(entry, checked.package)
     return checked.package
 
 
@@ -95,27 +94,3 @@ def _entry(digest: str) -> Path:
 
     name = hashlib.sha256(f"{_checker()}\0{digest}".encode()).hexdigest()
     return cache_dir() / "reference" / name
-
-
-def _read(entry: Path) -> bytes | None:
-    try:
-        raw = entry.read_bytes()
-    except OSError:
-        return None
-    package = raw[_DIGEST:]
-    return package if hashlib.sha256(package).digest() == raw[:_DIGEST] else None
-
-
-def _write(entry: Path, package: bytes) -> None:
-    import tempfile
-
-    with contextlib.suppress(OSError):
-        entry.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=entry.parent, prefix=".", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as out:
-                out.write(hashlib.sha256(package).digest() + package)
-            os.replace(tmp, entry)  # whole, or not at all
-        except OSError:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
