@@ -114,3 +114,11 @@ def test_a_second_build_does_not_load_pyyaml(tmp_path):
         outputs.append({p.name: p.read_bytes() for p in sorted(out.iterdir())})
     assert loaded == ["True", "False"]
     assert outputs[0] == outputs[1] and len(outputs[0]) == 3
+
+
+def test_a_large_text_is_read_every_time_not_kept():
+    # A generated spec of thousands of tasks parses faster than its positions unpickle: not kept.
+    big = TEXT + "".join(f"x{i}: {{id: T{i}, size: {i}}}\n" for i in range(parsed.MAX_KEPT // 24))
+    assert len(big) > parsed.MAX_KEPT
+    load_text(big, "plan.yaml")
+    assert _entries() == []
