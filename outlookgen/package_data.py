@@ -13,16 +13,16 @@ def data_dir(name: str) -> Path:
     """The folder ``templates`` or ``schemas`` as shipped with this installation.
 
     In a wheel, setup.cfg maps the top-level ``templates/`` and ``schemas/``
-    into the package, so importlib.resources finds them. In a source checkout
-    (tests, editable installs) they sit beside the package instead; that is the
-    only reason for the second lookup.
+    into the package, so they are folders of the installed package. In a
+    source checkout (tests, editable installs) they sit beside the package
+    instead; that is the only reason for the second lookup. Both are plain
+    folders (a build reads pack files by path), so no importlib.resources
+    lookup is needed: it imported ~3 ms of zip readers into every build.
     """
-    packaged = resources.files("outlookgen").joinpath(name)
-    if packaged.is_dir():
-        return Path(str(packaged))
-    checkout = Path(__file__).resolve().parent.parent / name
-    if checkout.is_dir():
-        return checkout
+    here = Path(__file__).resolve().parent
+    for candidate in (here / name, here.parent / name):
+        if candidate.is_dir():
+            return candidate
     raise FileNotFoundError(f"outlookgen is installed without its {name}/ folder")
 
 
