@@ -86,8 +86,9 @@ DROP: dict[str, frozenset[str]] = {
     ),
 }
 
-#: The root element each carried-over XML part must have: python-docx gives these parts typed classes
-#: by tag, and the writer calls their methods (a core.xml whose root is anything else ends in a traceback).
+#: The root element each carried-over XML part must have: the writer reads and edits these parts as
+#: the elements named here (render/docx/opc.py: a core.xml whose root is anything else would take
+#: properties it cannot hold).
 _W, _A = W_NAMESPACES[0], "http://schemas.openxmlformats.org/drawingml/2006/main"
 ROOTS: dict[str, str] = {
     CT_DOCUMENT: f"{{{_W}}}document",

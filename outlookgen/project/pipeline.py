@@ -209,8 +209,8 @@ def render_formats(
     heavy = "docx" if "docx" in formats else formats[-1]
     rest = [f for f in formats if f != heavy]
     # Forking pays for a document of any size: while the child makes Word's markup, the other
-    # formats and the records, this process loads python-docx and gets the reference ready
-    # (a cold build of a sample with html and docx: 305 -> 272 ms, median of 15).
+    # formats and the records, this process loads lxml and the writer and gets the reference
+    # ready (docs/architecture.md: the two halves take about as long for a sample).
     if not (spare_cpu and rest and _can_fork()):
         return {fmt: renderer(fmt)(document) for fmt in formats}, records()
     split = halves(heavy)

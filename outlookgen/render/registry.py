@@ -19,7 +19,7 @@ class Format:
     name: str  # as -f takes it
     title: str  # as messages name it
     extension: str
-    module: str  # imported on first use: python-docx and WeasyPrint load only for their formats
+    module: str  # imported on first use: lxml and WeasyPrint load only for their formats
     opt_in: bool = False  # built only when asked for (it needs an optional extra)
     # Its module has preflight(), which says before any spec is read that this machine cannot
     # make the format. Only such modules are imported up front: a build's first process
