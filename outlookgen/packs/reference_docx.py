@@ -57,6 +57,7 @@ from outlookgen.packs.reference_rules import (
     KNOWN_FOLDED,
     MACROS,
     OFFICE_DOCUMENT,
+    ONE_PER_SOURCE,
     PR_NS,
     R_NAMESPACES,
     REFUSED_ELEMENTS,
@@ -643,6 +644,9 @@ class _Checker:
                     f"{actual or 'missing'}, not one a {kind} part has",
                     node,
                 )
+                continue
+            if rtype in ONE_PER_SOURCE and any(r.type == rtype for r in found):
+                self.refuse(name, f"relationship {rid} is a second {kind} relationship; a Word file has one", node)
                 continue
             found.append(_Rel(rid, rtype, target, False, node, part))
         self.rels[source] = found

@@ -62,6 +62,22 @@ KEEP: dict[str, frozenset[str]] = {
     HYPERLINK: frozenset(),  # external only
 }
 
+#: Relationships a part (or the package) holds at most once: Word keeps one styles part, one settings
+#: part… per document, and the writer edits "the" one (render/docx/opc.py); a second is refused.
+ONE_PER_SOURCE = frozenset(
+    {
+        _P + "metadata/core-properties",
+        R + "extended-properties",
+        R + "styles",
+        R + "numbering",
+        R + "settings",
+        R + "fontTable",
+        R + "theme",
+        R + "footnotes",
+        R + "endnotes",
+    }
+)
+
 #: Relationships Word writes that are harmless but not needed: checked, then left out of the output.
 DROP: dict[str, frozenset[str]] = {
     R + "custom-properties": frozenset(("application/vnd.openxmlformats-officedocument.custom-properties+xml",)),

@@ -621,6 +621,11 @@ def _cases() -> list[Case]:
         [*read_parts(base()).items(), ("/etc/cron.d/evil", b"x")]), "/etc/cron.d/evil", "absolute path"))  # fmt: skip
     add(_hostile("zip-entry-backslashes", lambda: write_parts(
         [*read_parts(base()).items(), ("..\\..\\evil.xml", b"<x/>")]), "..\\..\\evil.xml", "backslash"))  # fmt: skip
+    add(_hostile(
+        "rels-second-styles-part", lambda: edit(base(), {DR: add_rels(rel("rId90", R + "styles", "styles2.xml")),
+        CT: override("/word/styles2.xml", WML + "styles+xml")}, add={"word/styles2.xml": read_parts(base())[
+        "word/styles.xml"]}), DR, "second styles relationship", '<Relationship Id="rId90"',
+    ))  # fmt: skip
     add(_hostile("zip-duplicate-name", lambda: write_parts(
         [*read_parts(base()).items(), ("word/styles.xml", b"<w:styles/>")]), "word/styles.xml", "twice"))  # fmt: skip
     add(_hostile("zip-duplicate-name-in-other-case", lambda: write_parts(
