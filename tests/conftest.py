@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -69,6 +71,27 @@ def cli():
         return result.exit_code, result.stdout, result.stderr
 
     return run
+
+
+def build_loading(args: list, out: Path, cache: Path, modules: tuple[str, ...]) -> tuple[list[str], dict[str, bytes]]:
+    """``outlookgen build -q -j 1 --force ARGS -o OUT`` in a fresh process: which of ``modules`` it loaded, and its outputs.
+
+    One process (``-j 1``), so what the build imports is what this process imports.
+    """
+    code = (
+        "import sys; from outlookgen.cli import main\n"
+        "try:\n    main(['build', '-q', '-j', '1', '--force', *sys.argv[2:]])\nexcept SystemExit:\n    pass\n"
+        "print(' '.join(m for m in sys.argv[1].split() if m in sys.modules))"
+    )
+    env = dict(os.environ, PYTHONPATH=str(ROOT), OUTLOOKGEN_CACHE_DIR=str(cache))
+    done = subprocess.run(
+        [sys.executable, "-c", code, " ".join(modules), *map(str, args), "-o", str(out)],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout.split(), {p.name: p.read_bytes() for p in sorted(out.iterdir())}
 
 
 def reader_names(spec: Path) -> list[str]:

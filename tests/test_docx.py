@@ -11,7 +11,7 @@ import sys
 import zipfile
 
 import pytest
-from conftest import ROOT, SAMPLE_FILES
+from conftest import ROOT, SAMPLE_FILES, build_loading
 from lxml import etree
 
 from outlookgen.errors import OutlookgenError
@@ -384,23 +384,14 @@ def test_validate_does_not_import_python_docx_or_lxml():
 def test_a_word_build_imports_python_docx_only_for_a_logo(tmp_path):
     # The package is opened and saved by render/docx/opc.py; python-docx (~45 ms to import) reads
     # a logo's size and resolution, so only a pack with a logo loads it. -j 1: all in this process.
-    code = (
-        "import sys; from outlookgen.cli import main\n"
-        "try:\n    main(['build', '-q', '-j', '1', '--force', '-f', 'docx', *sys.argv[1:]])\nexcept SystemExit:\n    pass\n"
-        "print(sorted(m for m in ('docx', 'lxml') if m in sys.modules))"
-    )
     loaded = {}
-    for name, pack in (("plain", []), ("logo", ["-t", str(ROOT / "samples" / "packs" / "acme")])):
-        proc = subprocess.run(
-            [sys.executable, "-c", code, str(MINIMAL), "-o", str(tmp_path / name), *pack],
-            capture_output=True,
-            text=True,
-            env=dict(os.environ, PYTHONPATH=str(ROOT), OUTLOOKGEN_CACHE_DIR=str(tmp_path / "cache")),
-            check=True,
+    for name, pack in (("plain", []), ("logo", ["-t", ROOT / "samples" / "packs" / "acme"])):
+        modules, outputs = build_loading(
+            [MINIMAL, "-f", "docx", *pack], tmp_path / name, tmp_path / "cache", ("docx", "lxml")
         )
-        assert list((tmp_path / name).glob("*.docx")), proc.stderr
-        loaded[name] = proc.stdout.strip()
-    assert loaded == {"plain": "['lxml']", "logo": "['docx', 'lxml']"}
+        assert [n for n in outputs if n.endswith(".docx")]
+        loaded[name] = modules
+    assert loaded == {"plain": ["lxml"], "logo": ["docx", "lxml"]}
 
 
 # -- layout rules -------------------------------------------------------------------------------

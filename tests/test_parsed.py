@@ -8,11 +8,9 @@ read again and rewritten.
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
-from conftest import ROOT
+from conftest import ROOT, build_loading
 
 from outlookgen.spec import parsed
 from outlookgen.spec.loader import Limits, load_text
@@ -95,25 +93,11 @@ def test_an_entry_that_fails_its_digest_is_read_again():
 def test_a_second_build_does_not_load_pyyaml(tmp_path):
     # Spec, pack.yaml and labels were all read by the first build: the second neither imports
     # PyYAML nor parses, and writes the same bytes.
-    code = (
-        "import sys; from outlookgen.cli import main\n"
-        "try:\n    main(['build', '-q', '-j', '1', '--force', '-f', 'md,html,docx', *sys.argv[1:]])\n"
-        "except SystemExit:\n    pass\n"
-        "print('yaml' in sys.modules)"
-    )
-    env = dict(os.environ, PYTHONPATH=str(ROOT), OUTLOOKGEN_CACHE_DIR=str(tmp_path / "cache"))
-    spec = ROOT / "samples" / "erp-manufacturing.zh-CN.yaml"
-    loaded, outputs = [], []
-    for run in ("first", "second"):
-        out = tmp_path / run
-        done = subprocess.run(
-            [sys.executable, "-c", code, str(spec), "-o", str(out)], env=env, capture_output=True, text=True
-        )
-        assert done.returncode == 0, done.stderr
-        loaded.append(done.stdout.strip())
-        outputs.append({p.name: p.read_bytes() for p in sorted(out.iterdir())})
-    assert loaded == ["True", "False"]
-    assert outputs[0] == outputs[1] and len(outputs[0]) == 3
+    args = [ROOT / "samples" / "erp-manufacturing.zh-CN.yaml", "-f", "md,html,docx"]
+    first = build_loading(args, tmp_path / "first", tmp_path / "cache", ("yaml",))
+    second = build_loading(args, tmp_path / "second", tmp_path / "cache", ("yaml",))
+    assert (first[0], second[0]) == (["yaml"], [])
+    assert first[1] == second[1] and len(first[1]) == 3
 
 
 def test_a_large_text_is_read_every_time_not_kept():

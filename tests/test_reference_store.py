@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, build_loading
 
 from outlookgen.errors import TemplateError
 from outlookgen.packs import reference_store
@@ -80,20 +78,8 @@ def test_an_entry_that_does_not_match_its_digest_is_checked_again(tmp_path):
 def test_a_second_build_does_not_load_the_checker(tmp_path):
     # The checker's module is ~6 ms to import and its check ~6 ms: a build whose pack's reference
     # is kept loads neither, and writes the same bytes.
-    code = (
-        "import sys; from outlookgen.cli import main\n"
-        "try:\n    main(['build', '-q', '-j', '1', '--force', '-f', 'docx', *sys.argv[1:]])\nexcept SystemExit:\n    pass\n"
-        "print('outlookgen.packs.reference_docx' in sys.modules)"
-    )
-    env = dict(os.environ, PYTHONPATH=str(ROOT), OUTLOOKGEN_CACHE_DIR=str(tmp_path / "cache"))
-    loaded, documents = [], []
-    for run in ("first", "second"):
-        out = tmp_path / run
-        done = subprocess.run(
-            [sys.executable, "-c", code, str(MINIMAL), "-o", str(out)], env=env, capture_output=True, text=True
-        )
-        assert done.returncode == 0, done.stderr
-        loaded.append(done.stdout.strip())
-        documents.append([p.read_bytes() for p in sorted(out.glob("*.docx"))])
-    assert loaded == ["True", "False"]
-    assert documents[0] == documents[1] and documents[0]
+    checker = "outlookgen.packs.reference_docx"
+    first = build_loading([MINIMAL, "-f", "docx"], tmp_path / "first", tmp_path / "cache", (checker,))
+    second = build_loading([MINIMAL, "-f", "docx"], tmp_path / "second", tmp_path / "cache", (checker,))
+    assert (first[0], second[0]) == ([checker], [])
+    assert first[1] == second[1] and first[1]

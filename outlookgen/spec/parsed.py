@@ -56,7 +56,7 @@ def recall(source: str, name: str, limits: Limits) -> LoadedSpec | None:
 
 def keep(source: str, name: str, limits: Limits, loaded: LoadedSpec) -> None:
     """Remember ``loaded`` for ``source`` (only when it was read without a problem)."""
-    if loaded.problems or loaded.includes or len(source) > MAX_KEPT:
+    if loaded.problems or len(source) > MAX_KEPT:
         return
     import pickle
 

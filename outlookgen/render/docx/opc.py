@@ -211,10 +211,6 @@ class Relationship:
         self.target = target  # a Part, or the URL of an external target
         self.external = external
 
-    @property
-    def part(self) -> Part | None:
-        return None if self.external else self.target
-
 
 class Relationships(dict):
     """A source's relationships by rId, in file order, then in the order they were added."""
