@@ -10,7 +10,7 @@ import importlib
 
 import click
 
-from outlookgen import __version__
+from outlookgen import COLLECTOR_THRESHOLDS, __version__
 
 # Each command's module, imported when the command runs (or help lists it): a build
 # loads none of the other fourteen. Plans travel with baseline, export and import
@@ -59,7 +59,7 @@ def main(ctx: click.Context) -> None:
     # collections, 6-15% of the CPU; 20,000 tasks: 37 s of CPU instead of 27 s, the same peak
     # memory). Reference counting still frees at once all that is not in a cycle; forked workers
     # inherit the setting. Set when a command runs, not on import: a library user's process keeps its own.
-    gc.set_threshold(20_000, 50, 100)
+    gc.set_threshold(*COLLECTOR_THRESHOLDS)  # the console script set it already (outlookgen.__main__)
     if ctx.invoked_subcommand is None:
         # No command is a command-line mistake (exit 2) on every click version;
         # click before 8.2 would show the help and exit 0.

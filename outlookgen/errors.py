@@ -6,6 +6,8 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from outlookgen.fields_repr import fields_repr
+
 PathPart = str | int
 SpecPath = tuple  # tuple[PathPart, ...]; () is the document root
 
@@ -32,7 +34,7 @@ def format_path(path: Sequence[PathPart]) -> str:
     return "".join(out)
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, repr=False)
 class Diagnostic:
     """One problem, located in a file; sorting orders by file, then position.
 
@@ -56,6 +58,8 @@ class Diagnostic:
         """
         path, message = _clip(self.path, _MAX_PATH), _clip(self.message, _MAX_MESSAGE)
         return f"{printable(self.file)}:{self.line}:{self.column}: {self.severity}: {printable(path)}: {printable(message)}"
+
+    __repr__ = fields_repr
 
 
 # An error line quotes spec text (keys, values); a 5 MB key must not make a 10 MB line.

@@ -20,6 +20,7 @@ from datetime import date
 from types import MappingProxyType
 from typing import Any
 
+from outlookgen.fields_repr import fields_repr
 from outlookgen.spec.timing import parse_day
 
 __all__ = [
@@ -39,7 +40,7 @@ DEFAULT_TOLERANCE = 5  # days a milestone may slip before the linter says so
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Baseline:
     """Planned dates by id, where they came from, and how much slip is tolerated (days)."""
 
@@ -49,6 +50,8 @@ class Baseline:
     tasks: Mapping[str, tuple[date, date]] = field(default_factory=lambda: _EMPTY)
     milestones: Mapping[str, date] = field(default_factory=lambda: _EMPTY)
     tolerance: int = DEFAULT_TOLERANCE
+
+    __repr__ = fields_repr
 
 
 def slip(current: date | None, planned: date | None) -> int | None:

@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from outlookgen.fields_repr import fields_repr
 from outlookgen.spec.timing import parse_day
 
 __all__ = [
@@ -67,7 +68,7 @@ class PlanProblem(ValueError):
         self.message = message
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class DayRange:
     """Consecutive days that are all worked or all off, with the name they were given (None: unnamed)."""
 
@@ -76,8 +77,10 @@ class DayRange:
     working: bool
     name: str | None = None
 
+    __repr__ = fields_repr
 
-@dataclass(frozen=True, slots=True)
+
+@dataclass(frozen=True, slots=True, repr=False)
 class CalendarNote:
     """A year the country preset could not give exactly: ``estimated`` (statutory holidays by rule, no
     make-up days) or ``weekdays`` (no holidays at all: only the weekly pattern)."""
@@ -86,6 +89,8 @@ class CalendarNote:
     kind: str
     preset: str
     source: str  # the library and version that knew the other years
+
+    __repr__ = fields_repr
 
 
 Status = tuple[bool, str | None]  # (working, name)
@@ -260,7 +265,7 @@ def _shift(day: date, days: int) -> date | None:
 # --------------------------------------------------------------------------- presets
 
 
-@dataclass
+@dataclass(repr=False)
 class _Preset:
     """A country's holidays and make-up days, loaded year by year as the plan asks for them."""
 
@@ -282,6 +287,8 @@ class _Preset:
     @property
     def notes(self) -> tuple[CalendarNote, ...]:
         return tuple(sorted(self.noted, key=lambda n: n.year))
+
+    __repr__ = fields_repr
 
 
 def _library(name: str, path: tuple, preset: str) -> Any:

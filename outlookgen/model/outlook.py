@@ -23,6 +23,7 @@ from datetime import date as Date
 from types import MappingProxyType
 from typing import Any
 
+from outlookgen.fields_repr import fields_repr
 from outlookgen.model.targets import Target
 from outlookgen.spec.review_time import ReviewTime
 
@@ -79,7 +80,7 @@ def _entity_repr(self: Any) -> str:
     return f"{type(self).__name__}(id={self.id!r})"
 
 
-@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
 class Person:
     """An author of the outlook (``meta.prepared_by``)."""
 
@@ -88,8 +89,10 @@ class Person:
     email: str | None = None
     extra: Extra = field(default_factory=_no_extra)
 
+    __repr__ = fields_repr
 
-@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
+
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
 class Revision:
     """One row of the revision history."""
 
@@ -99,8 +102,10 @@ class Revision:
     changes: str | None = None
     extra: Extra = field(default_factory=_no_extra)
 
+    __repr__ = fields_repr
 
-@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
+
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
 class Meta:
     """Title block: who wrote what, when, for whom."""
 
@@ -116,8 +121,10 @@ class Meta:
     revisions: tuple[Revision, ...] = ()
     extra: Extra = field(default_factory=_no_extra)
 
+    __repr__ = fields_repr
 
-@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
+
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
 class Background:
     """Step 1: where the organisation stands and why it moves now."""
 
@@ -126,6 +133,8 @@ class Background:
     rationale: str | None = None
     benefits: tuple[str, ...] = ()
     extra: Extra = field(default_factory=_no_extra)
+
+    __repr__ = fields_repr
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
@@ -329,7 +338,7 @@ class ScopeItem:
     __repr__ = _entity_repr
 
 
-@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
 class ExcludedItem:
     """Something left out; deferred to a phase (when ``deferred_to`` names one) or to a text."""
 
@@ -339,8 +348,10 @@ class ExcludedItem:
     deferred_to_text: str | None = None
     extra: Extra = field(default_factory=_no_extra)
 
+    __repr__ = fields_repr
 
-@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
+
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
 class BudgetItem:
     """One budget line."""
 
@@ -351,8 +362,10 @@ class BudgetItem:
     note: str | None = None
     extra: Extra = field(default_factory=_no_extra)
 
+    __repr__ = fields_repr
 
-@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
+
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
 class Budget:
     """Budget lines with their totals.
 
@@ -371,8 +384,10 @@ class Budget:
     reserve_share: float = 0.0
     extra: Extra = field(default_factory=_no_extra)
 
+    __repr__ = fields_repr
 
-@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
+
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
 class Environment:
     """A system environment (dev, test, prod...)."""
 
@@ -381,8 +396,10 @@ class Environment:
     spec: str | None = None
     extra: Extra = field(default_factory=_no_extra)
 
+    __repr__ = fields_repr
 
-@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
+
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
 class Resources:
     """Element 4: people, bodies, money and environments."""
 
@@ -391,6 +408,8 @@ class Resources:
     budget: Budget | None = None
     environments: tuple[Environment, ...] = ()
     extra: Extra = field(default_factory=_no_extra)
+
+    __repr__ = fields_repr
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
@@ -416,7 +435,7 @@ class Risk:
     __repr__ = _entity_repr
 
 
-@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
 class Actual:
     """A measured KPI value: ``value`` as written (number or text), ``number`` parsed from it."""
 
@@ -424,6 +443,8 @@ class Actual:
     value: Number | str
     number: float | None = None
     extra: Extra = field(default_factory=_no_extra)
+
+    __repr__ = fields_repr
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
@@ -451,7 +472,7 @@ class Kpi:
     __repr__ = _entity_repr
 
 
-@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
 class Review:
     """The review loop (PDCA); participants are roles and bodies in the order written."""
 
@@ -461,8 +482,10 @@ class Review:
     time: ReviewTime | None = None  # when meetings are held, in which time zone (None: not said)
     extra: Extra = field(default_factory=_no_extra)
 
+    __repr__ = fields_repr
 
-@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
+
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
 class Evaluation:
     """Step 4: KPIs and the review loop."""
 
@@ -470,8 +493,10 @@ class Evaluation:
     review: Review | None = None
     extra: Extra = field(default_factory=_no_extra)
 
+    __repr__ = fields_repr
 
-@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
+
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
 class ChangeManagement:
     """People side of the change; ``training_*`` come from the ``training`` mapping."""
 
@@ -483,8 +508,10 @@ class ChangeManagement:
     training_extra: Extra = field(default_factory=_no_extra)
     extra: Extra = field(default_factory=_no_extra)
 
+    __repr__ = fields_repr
 
-@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
+
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
 class DataGovernance:
     """Data work before go-live."""
 
@@ -493,8 +520,10 @@ class DataGovernance:
     migration: tuple[str, ...] = ()
     extra: Extra = field(default_factory=_no_extra)
 
+    __repr__ = fields_repr
 
-@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
+
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
 class EvolutionItem:
     """Step 5: what comes after go-live, with money set aside for it.
 
@@ -509,8 +538,10 @@ class EvolutionItem:
     budget_reserve_percent: Number | None = None
     extra: Extra = field(default_factory=_no_extra)
 
+    __repr__ = fields_repr
 
-@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
+
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
 class Appendix:
     """Free text rendered after step 5."""
 
@@ -518,8 +549,10 @@ class Appendix:
     body: str | None = None
     extra: Extra = field(default_factory=_no_extra)
 
+    __repr__ = fields_repr
 
-@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
+
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
 class CommentReply:
     """One answer in a review comment's thread."""
 
@@ -528,8 +561,10 @@ class CommentReply:
     text: str = ""
     extra: Extra = field(default_factory=_no_extra)
 
+    __repr__ = fields_repr
 
-@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
+
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
 class ReviewComment:
     """A client's comment from a reviewed Word file, recorded in the spec's ``review:`` list.
 
@@ -551,8 +586,10 @@ class ReviewComment:
         """Not resolved yet: lint OG608 flags it and the status section counts it."""
         return not self.resolved
 
+    __repr__ = fields_repr
 
-@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
+
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
 class PlanCalendar:
     """The working calendar the plan was scheduled on, as exports and documents show it.
 
@@ -570,8 +607,10 @@ class PlanCalendar:
     exceptions: tuple[Any, ...] = ()  # model.calendar.DayRange
     notes: tuple[Any, ...] = ()  # model.calendar.CalendarNote
 
+    __repr__ = fields_repr
 
-@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
+
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
 class BaselineInfo:
     """Where the plan's baseline came from, and how many days a milestone may slip before lint says so."""
 
@@ -580,8 +619,10 @@ class BaselineInfo:
     date: Date | None = None
     tolerance: int = 5
 
+    __repr__ = fields_repr
 
-@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
+
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
 class Roadmap:
     """Element 3: phases, every task and milestone (file order) and the plan's end.
 
@@ -612,6 +653,8 @@ class Roadmap:
     def unit_days(self) -> int:
         """Calendar days per planning unit (week 7, day 1): how ``begin_day``-style positions become units."""
         return 7 if self.unit == "week" else 1
+
+    __repr__ = fields_repr
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, eq=False)

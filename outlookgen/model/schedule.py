@@ -89,6 +89,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from outlookgen.fields_repr import fields_repr
+
 __all__ = [
     "UNIT_DAYS",
     "Link",
@@ -109,7 +111,7 @@ __all__ = [
 UNIT_DAYS: Mapping[str, int] = {"week": 7, "day": 1}
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Link:
     """A dependency on task ``id``: FS, SS, FF or SF, with a lag in working days (negative: a lead)."""
 
@@ -117,12 +119,14 @@ class Link:
     type: str = "FS"
     lag: int = 0
 
+    __repr__ = fields_repr
+
 
 def _link(item: str | Link) -> Link:
     return item if isinstance(item, Link) else Link(item)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class TaskPlan:
     """What scheduling needs to know about one task, as written in the spec (times in working days)."""
 
@@ -139,8 +143,10 @@ class TaskPlan:
         """The dependencies, a link written twice counted once."""
         return tuple(dict.fromkeys(_link(item) for item in self.after))
 
+    __repr__ = fields_repr
 
-@dataclass(frozen=True, slots=True)
+
+@dataclass(frozen=True, slots=True, repr=False)
 class TaskTiming:
     """One task's computed times (in working days from the plan start)."""
 
@@ -150,8 +156,10 @@ class TaskTiming:
     slack: int  # total float
     critical: bool
 
+    __repr__ = fields_repr
 
-@dataclass(frozen=True, slots=True)
+
+@dataclass(frozen=True, slots=True, repr=False)
 class Schedule:
     """Timings of every task (input order), the live end and the critical path."""
 
@@ -159,6 +167,8 @@ class Schedule:
     order: tuple[str, ...]  # a dependency (topological) order of the task ids
     end: int  # latest finish of the live (non-cancelled) tasks; 0 when none
     critical_path: tuple[str, ...]
+
+    __repr__ = fields_repr
 
 
 def _earliest_start(link: Link, start: int, finish: int, duration: int) -> int:

@@ -25,27 +25,32 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from outlookgen.fields_repr import fields_repr
 from outlookgen.model.outlook import Kpi, Outlook, Phase, Task
 
 _CLOSED = ("done", "cancelled")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class PhaseProgress:
     phase: Phase
     percent: float  # 0–100, weighted by duration
     done: int  # tasks done
     total: int  # tasks that count (not cancelled)
 
+    __repr__ = fields_repr
 
-@dataclass(frozen=True)
+
+@dataclass(frozen=True, repr=False)
 class LateTask:
     task: Task
     reason: str  # overdue | not_started | blocked
     days: int  # days past its end (overdue) or start (not started); 0 for blocked
 
+    __repr__ = fields_repr
 
-@dataclass(frozen=True)
+
+@dataclass(frozen=True, repr=False)
 class StatusView:
     as_of: date
     unit: int | None  # the planning unit the as-of day falls in (None without roadmap.start)
@@ -63,13 +68,17 @@ class StatusView:
         """True when the spec reports any progress at all (else a status view says nothing)."""
         return self.reported
 
+    __repr__ = fields_repr
 
-@dataclass(frozen=True)
+
+@dataclass(frozen=True, repr=False)
 class PlanSpan:
     """The plan's calendar span: its first day and the last day of its buffer."""
 
     start: date
     end: date
+
+    __repr__ = fields_repr
 
 
 def plan_span(outlook: Outlook) -> PlanSpan | None:

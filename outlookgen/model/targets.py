@@ -23,6 +23,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from outlookgen.fields_repr import fields_repr
 from outlookgen.spec.scalars import as_text
 
 __all__ = ["Target", "parse_number", "parse_target"]
@@ -71,7 +72,7 @@ _PREFIX_ORDERED = _longest_first(_PREFIX_WORDS)
 _SUFFIX_ORDERED = _longest_first(_SUFFIX_WORDS)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Target:
     """A parsed target; ``raw`` is the text as written and what documents print."""
 
@@ -111,6 +112,8 @@ class Target:
 
     def __str__(self) -> str:
         return self.raw
+
+    __repr__ = fields_repr
 
 
 def parse_number(value: Any) -> float | None:

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from outlookgen.errors import Diagnostic, TemplateError
+from outlookgen.fields_repr import fields_repr
 from outlookgen.packs import Pack
 from outlookgen.packs.files import PackFileError, display_path, read_regular
 
@@ -63,7 +64,7 @@ _LOGO_TYPES = {
 _MAX_LOGO = 512 * 1024
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Brand:
     """Resolved brand tokens: every colour a checked CSS colour, the logo a data URI or None."""
 
@@ -93,6 +94,8 @@ class Brand:
     def phase_color(self, index: int) -> str:
         """The colour of the phase at ``index`` (0-based); the list repeats."""
         return self.phases[index % len(self.phases)]
+
+    __repr__ = fields_repr
 
 
 def _merged(pack: Pack) -> tuple[dict[str, Any], dict[str, Path], dict[str, int]]:

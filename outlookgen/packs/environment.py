@@ -25,7 +25,6 @@ from __future__ import annotations
 import os
 import signal
 import threading
-import traceback
 from collections.abc import Callable, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -268,6 +267,8 @@ def display_name(filename: str) -> str:
 def _template_frame(exc: BaseException, pack: Pack) -> tuple[str | None, int]:
     # Jinja rewrites tracebacks so template frames carry the template's file
     # name and line; the innermost such frame is where the template failed.
+    import traceback  # only a failed template needs it
+
     roots = [p.root.resolve() for p in pack.chain()]
     found: tuple[str | None, int] = (None, 1)
     for frame in traceback.extract_tb(exc.__traceback__):

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from outlookgen.errors import Diagnostic, TemplateError
+from outlookgen.fields_repr import fields_repr
 from outlookgen.package_data import data_dir
 
 DEFAULT_PACK = "default"
@@ -21,7 +22,7 @@ _MAX_CHAIN = 16  # a longer extends chain is a loop or a mistake
 _MAX_PACK_FILE = 1024 * 1024
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Pack:
     """One pack folder; ``parent`` is the pack it extends (None for the root of the chain)."""
 
@@ -138,6 +139,8 @@ class Pack:
 
         file, line, column = self._locate(path)
         return Diagnostic(file, line, column, format_path(path), message)
+
+    __repr__ = fields_repr
 
 
 _MAX_MISSING = 10  # missing labels named in one error; the first ones show what is wrong

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from outlookgen.errors import Diagnostic, SpecError, format_path
+from outlookgen.fields_repr import fields_repr
 from outlookgen.model.baseline import DEFAULT_TOLERANCE, Baseline, baseline_from_data, baseline_from_outlook
 from outlookgen.model.baseline import problems as baseline_problems
 from outlookgen.model.trace import SpecText
@@ -43,7 +44,7 @@ def baseline_path(spec: Path) -> Path:
     return spec.with_name(spec.name.removesuffix(spec.suffix) + SIDECAR_SUFFIX)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class BaselineSource:
     """Where a spec's baseline comes from: a file, or a git ref and a path; ``path`` is where the spec says so."""
 
@@ -53,6 +54,8 @@ class BaselineSource:
     git_path: str | None = None
     tolerance: int = DEFAULT_TOLERANCE
     setting: tuple = ()  # the spec path of roadmap.baseline (() for a sidecar found by name)
+
+    __repr__ = fields_repr
 
 
 def find_baseline(spec_path: Path, loaded: LoadedSpec) -> BaselineSource | None:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from outlookgen.errors import Diagnostic, OutlookgenError, OutputError, SpecError
+from outlookgen.fields_repr import fields_repr
 from outlookgen.output import files as writer
 from outlookgen.project import workers
 from outlookgen.project.discovery import discover
@@ -25,7 +26,7 @@ if TYPE_CHECKING:  # a build that is not sharded does not load shards.py (~2 ms)
     from outlookgen.project.shards import Shard
 
 
-@dataclass
+@dataclass(repr=False)
 class BuildResult:
     written: list[Path] = field(default_factory=list)
     skipped: list[Path] = field(default_factory=list)
@@ -36,8 +37,10 @@ class BuildResult:
     report: Path | None = None  # the build report written, if one was asked for
     warnings: list[Diagnostic] = field(default_factory=list)  # printed as warning lines; the build still succeeds
 
+    __repr__ = fields_repr
 
-@dataclass(frozen=True)
+
+@dataclass(frozen=True, repr=False)
 class Scope:
     """Which of the specs found one run builds, and whether it writes a report.
 
@@ -51,6 +54,8 @@ class Scope:
     affected_since: str | None = None
     touched: tuple[Path, ...] | None = None
     report: Path | None = None
+
+    __repr__ = fields_repr
 
 
 class NoProject(OutlookgenError):
@@ -156,7 +161,7 @@ def build(
         else:
             todo.append(spec)
 
-    outcomes = workers.run(todo, formats, options, progress)
+    outcomes = workers.run(todo, formats, options, progress, pack)
     built: dict[Path, str | None] = {}
     outputs: dict[Path, bytes] = {}
     for outcome in outcomes:

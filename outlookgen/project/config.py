@@ -15,13 +15,14 @@ from pathlib import Path
 from typing import Any
 
 from outlookgen.errors import Diagnostic, OutlookgenError, SpecError, format_path
+from outlookgen.fields_repr import fields_repr
 from outlookgen.spec.project_folder import has_tool_table
 
 CONFIG_NAMES = ("outlookgen.yaml", "outlookgen.yml")
 CONFIG_SCHEMA = "config.schema.json"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class ProjectConfig:
     """One project's settings; ``root`` is the folder of the file they came from."""
 
@@ -75,6 +76,8 @@ class ProjectConfig:
             for match in glob_files(pattern, self.root):
                 found.setdefault(Path(os.path.relpath(match)) if _inside(str(match), cwd) else match, None)
         return one_per_file(found)
+
+    __repr__ = fields_repr
 
 
 def _inside(path: str, folder: str) -> bool:

@@ -10,12 +10,13 @@ from pathlib import Path
 from typing import Any
 
 from outlookgen.errors import Diagnostic, OutlookgenError, SpecError, format_path
+from outlookgen.fields_repr import fields_repr
 from outlookgen.project.discovery import discover
 from outlookgen.project.faults import system_error
 from outlookgen.spec.validate import load_valid
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class BuildOptions:
     formats: tuple[str, ...] = ()  # empty: every available format
     output_dir: Path | None = None
@@ -32,14 +33,18 @@ class BuildOptions:
     base: Path | None = None  # the project's folder (names in caches, shards, reports); None: the working folder
     strict: bool = False  # a pack whose colours fail WCAG contrast (A11Y101) is an error, not a warning
 
+    __repr__ = fields_repr
 
-@dataclass(frozen=True)
+
+@dataclass(frozen=True, repr=False)
 class LoadedOutlook:
     """A valid spec and the outlook modelled from it."""
 
     spec: object  # spec.loader.LoadedSpec: where each value was written, the fragments read
     outlook: object  # model.Outlook
     baseline_files: tuple[str, ...] = ()  # the baseline file read (a dependency of the outputs)
+
+    __repr__ = fields_repr
 
 
 def load_outlook(path: str | Path) -> LoadedOutlook:
@@ -80,7 +85,7 @@ def calendar_warnings(loaded: LoadedOutlook) -> tuple[Diagnostic, ...]:
     )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class SpecOutcome:
     """What building one spec produced: outputs, the fragments it read, or its problems."""
 
@@ -95,6 +100,8 @@ class SpecOutcome:
     tasks: int | None = None
     seconds: float = 0.0
 
+    __repr__ = fields_repr
+
 
 def _checklist(loaded, outlook, locale: str) -> dict:
     """The plan quality checklist for --lint-appendix, honouring the spec's x-lint and the project config."""
@@ -103,13 +110,16 @@ def _checklist(loaded, outlook, locale: str) -> dict:
     return checklist_for(loaded, outlook, lang=locale)
 
 
-def build_spec(spec: Path, formats: Sequence[str], options: BuildOptions, *, spare_cpu: bool = False) -> SpecOutcome:
+def build_spec(
+    spec: Path, formats: Sequence[str], options: BuildOptions, *, spare_cpu: bool = False, pack=None
+) -> SpecOutcome:
     """Validate one spec and render it in every format, in memory (runs in a worker process).
 
     The document is prepared once (the template context, the status day, the
     changes) and every format lays out that same document; ``spare_cpu`` says
     no other spec is being built at the same time, so the document may
-    render its formats side by side.
+    render its formats side by side. ``pack`` is ``options.pack`` resolved,
+    when the caller has it (a build resolves it once, before any spec).
     """
     import time
 
@@ -120,7 +130,7 @@ def build_spec(spec: Path, formats: Sequence[str], options: BuildOptions, *, spa
     started = time.perf_counter()
     try:
         loaded = load_outlook(spec)
-        pack = resolve_pack(options.pack)
+        pack = pack or resolve_pack(options.pack)
         outlook = loaded.outlook
         locale = options.locale or outlook.meta.locale
         previous = load_outlook(options.changes_since).outlook if options.changes_since is not None else None

@@ -12,9 +12,16 @@ from outlookgen.render.registry import FORMATS
 
 
 def run(
-    specs: list[Path], formats: Sequence[str], options: BuildOptions, progress: Callable[[int, int], None] | None
+    specs: list[Path],
+    formats: Sequence[str],
+    options: BuildOptions,
+    progress: Callable[[int, int], None] | None,
+    pack=None,
 ) -> list[SpecOutcome]:
-    """Build specs one after another, or in worker processes when there are several and jobs allow."""
+    """Build specs one after another, or in worker processes when there are several and jobs allow.
+
+    ``pack``: ``options.pack`` already resolved, for the specs built in this process.
+    """
     jobs = options.jobs or os.cpu_count() or 1
     total = len(specs)
     done = 0
@@ -29,7 +36,7 @@ def run(
         outcomes = []
         for spec in specs:
             # one spec at a time: the other CPUs may render its formats side by side
-            outcomes.append(build_spec(spec, formats, options, spare_cpu=jobs > 1))
+            outcomes.append(build_spec(spec, formats, options, spare_cpu=jobs > 1, pack=pack))
             tick()
         return outcomes
     warm_up(formats)

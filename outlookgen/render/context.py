@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from outlookgen.fields_repr import fields_repr
 from outlookgen.model import Outlook
 from outlookgen.model.budget import RESERVE_CATEGORIES
 from outlookgen.model.status import as_of_day, status_view, task_progress
@@ -44,7 +45,7 @@ def _iso(value: date | None) -> str | None:
 _from = derived_beside
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Extras:
     """Optional parts of a document that the command line asks for."""
 
@@ -53,8 +54,10 @@ class Extras:
     previous: Outlook | None = None  # the version to report changes since (--changes-since)
     source: tuple[str, str] | None = None  # the spec's file name and SHA-256, for a reviewed file to name
 
+    __repr__ = fields_repr
 
-@dataclass(frozen=True)
+
+@dataclass(frozen=True, repr=False)
 class Document:
     """One outlook made ready for every format, once per spec: each renderer lays out the same facts.
 
@@ -70,6 +73,8 @@ class Document:
     context: Mapping[str, Any]
     as_of: date
     source: tuple[str, str] | None = None  # Extras.source: which spec, which version (Word's custom properties)
+
+    __repr__ = fields_repr
 
 
 def prepare(outlook: Outlook, pack: Pack, locale: str, extras: Extras | None = None) -> Document:

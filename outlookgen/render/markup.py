@@ -54,6 +54,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from outlookgen.fields_repr import fields_repr
 from outlookgen.spec.scalars import as_text
 
 __all__ = [
@@ -82,44 +83,58 @@ MAX_URL_LENGTH = 2048
 _CACHE_SIZE = 1 << 16
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Text:
     """Literal text; ``"\\n"`` inside is a line break chosen by the author."""
 
     text: str
 
+    __repr__ = fields_repr
 
-@dataclass(frozen=True)
+
+@dataclass(frozen=True, repr=False)
 class Strong:
     children: tuple[Inline, ...]
 
+    __repr__ = fields_repr
 
-@dataclass(frozen=True)
+
+@dataclass(frozen=True, repr=False)
 class Emph:
     children: tuple[Inline, ...]
 
+    __repr__ = fields_repr
 
-@dataclass(frozen=True)
+
+@dataclass(frozen=True, repr=False)
 class Code:
     text: str
 
+    __repr__ = fields_repr
 
-@dataclass(frozen=True)
+
+@dataclass(frozen=True, repr=False)
 class Link:
     """A link whose ``url`` is known to be http, https or mailto."""
 
     children: tuple[Inline, ...]
     url: str
 
+    __repr__ = fields_repr
 
-@dataclass(frozen=True)
+
+@dataclass(frozen=True, repr=False)
 class Paragraph:
     inlines: tuple[Inline, ...]
 
+    __repr__ = fields_repr
 
-@dataclass(frozen=True)
+
+@dataclass(frozen=True, repr=False)
 class BulletList:
     items: tuple[tuple[Inline, ...], ...]
+
+    __repr__ = fields_repr
 
 
 Inline = Text | Strong | Emph | Code | Link

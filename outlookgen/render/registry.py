@@ -12,9 +12,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from outlookgen.errors import FeatureUnavailable
+from outlookgen.fields_repr import fields_repr
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Format:
     name: str  # as -f takes it
     title: str  # as messages name it
@@ -25,6 +26,8 @@ class Format:
     # make the format. Only such modules are imported up front: a build's first process
     # imports no more than Word (HTML's go with a forked child, project/pipeline.py).
     preflight: bool = False
+
+    __repr__ = fields_repr
 
 
 FORMATS: dict[str, Format] = {

@@ -7,7 +7,6 @@ already reported it), never a crash.
 
 from __future__ import annotations
 
-import difflib
 import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -15,6 +14,7 @@ from datetime import date
 from typing import Any
 
 from outlookgen.errors import Diagnostic, format_path
+from outlookgen.fields_repr import fields_repr
 from outlookgen.spec.loader import LoadedSpec
 from outlookgen.spec.pointers import MISSING, parse_pointer, resolve
 from outlookgen.spec.timing import Amount, dependency_entries, parse_amount, parse_day
@@ -24,13 +24,15 @@ from outlookgen.spec.timing import Amount, dependency_entries, parse_amount, par
 MAX_UNIT = 10_000
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class _Entry:
     """An item that carries an id."""
 
     id: str
     kind: str
     path: tuple
+
+    __repr__ = fields_repr
 
 
 def _list(data: Any, path: tuple) -> Iterator[tuple[tuple, dict]]:
@@ -221,6 +223,8 @@ def _check_references(data: dict, entries: dict[str, _Entry], report) -> None:
             message = f"'{value}' is a {entry.kind}, not a {wanted}"
         else:
             message = f"unknown {wanted} '{value}'"
+            import difflib  # a suggestion is made only for a mistake
+
             close = difflib.get_close_matches(value, known, n=1, cutoff=0.6)
             if close:
                 message += f" (did you mean '{close[0]}'?)"

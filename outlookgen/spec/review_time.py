@@ -11,13 +11,13 @@ and the meeting ends after it starts — and parses the value for the model.
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass
 from datetime import time
 from typing import Any
 
 from outlookgen.errors import Diagnostic, format_path
+from outlookgen.fields_repr import fields_repr
 from outlookgen.spec.loader import LoadedSpec
 
 __all__ = ["DEFAULT_MINUTES", "PATH", "ReviewTime", "parse_review_time", "review_time_problems"]
@@ -29,13 +29,15 @@ _VALUE = re.compile(
 )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class ReviewTime:
     """A meeting's local start and end, in the time zone named ``zone`` (an IANA key)."""
 
     start: time
     end: time | None  # None: DEFAULT_MINUTES after the start
     zone: str
+
+    __repr__ = fields_repr
 
 
 def parse_review_time(value: Any) -> ReviewTime | None:
@@ -72,6 +74,8 @@ def review_time_problems(spec: LoadedSpec) -> list[Diagnostic]:
     if parsed.end is not None and parsed.end <= parsed.start:
         message = f"the meeting ends ({parsed.end:%H:%M}) before it starts ({parsed.start:%H:%M})"
     elif not zone_exists(parsed.zone):
+        import difflib  # a suggestion is made only for a mistake
+
         close = difflib.get_close_matches(parsed.zone, sorted(_known_zones()), n=1)
         hint = f" (did you mean '{close[0]}'?)" if close else " (an IANA name such as Asia/Shanghai or Europe/Berlin)"
         message = f"unknown time zone '{parsed.zone}'{hint}"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterator
 from functools import lru_cache
@@ -161,6 +160,8 @@ def _translate(error, spec: LoadedSpec) -> Iterator[tuple[tuple, str, bool]]:
     elif kw == "enum":
         choices = [str(c) for c in error.validator_value]
         shown = _show(inst, spec.source.raw(path))
+        import difflib  # a suggestion is made only for a mistake
+
         close = difflib.get_close_matches(str(inst).lower(), choices, n=1, cutoff=0.6)
         hint = f" (did you mean '{close[0]}'?)" if close else ""
         yield path, f"{shown} is not one of {', '.join(choices)}{hint}", False
@@ -197,6 +198,8 @@ def _unexpected_keys(inst: Any, schema: dict) -> list[str]:
 
 
 def _unknown_key_message(key: str, known: list[str]) -> str:
+    import difflib  # a suggestion is made only for a mistake
+
     close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
     if not close:  # case slips (Meta:, Title:) score low in difflib but are obvious
         close = [k for k in known if k.lower() == key.lower()]

@@ -13,12 +13,13 @@ from dataclasses import dataclass
 from functools import cache
 
 from outlookgen.errors import Diagnostic, SpecError
+from outlookgen.fields_repr import fields_repr
 
 _LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
 _MB = 1024 * 1024
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Limits:
     """Input limits; a spec past any of them is refused with a clear, located error."""
 
@@ -28,6 +29,8 @@ class Limits:
     # A realistic 5 MB spec has ~200k nodes; a file of bare one-character
     # items could have millions and take gigabytes to hold.
     max_nodes: int = 500_000
+
+    __repr__ = fields_repr
 
 
 class SourceMap:
@@ -90,7 +93,7 @@ class SourceMap:
         return path in self._values
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class LoadedSpec:
     """A spec file read into plain data, with positions and the non-fatal problems found."""
 
@@ -114,6 +117,8 @@ class LoadedSpec:
             return locate(path, key=key)
         line, column = self.source.key(path) if key else self.source.value(path)
         return self.file, line, column
+
+    __repr__ = fields_repr
 
 
 @cache

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from outlookgen.fields_repr import fields_repr
+
 __all__ = [
     "LINK_TYPES",
     "Amount",
@@ -29,7 +31,7 @@ _AMOUNT = re.compile(r"^\s*([+-]?)\s*([0-9]{1,5})\s*([dw]?)\s*$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Amount:
     """A length of time as written: ``value`` in ``unit`` (``""`` the roadmap's unit, ``d`` days, ``w`` weeks)."""
 
@@ -40,6 +42,8 @@ class Amount:
     def text(self) -> str:
         """As a person writes it: ``2d``, ``-1w``, ``3`` (planning units)."""
         return f"{self.value}{self.unit}"
+
+    __repr__ = fields_repr
 
 
 def parse_amount(value: Any, *, signed: bool = False) -> Amount | None:
@@ -74,7 +78,7 @@ def parse_day(value: Any) -> date | None:
         return None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class DependencyEntry:
     """One entry of an ``after`` list: the task it names, the link type, and the lag (None: no lag)."""
 
@@ -83,6 +87,8 @@ class DependencyEntry:
     type: str = "FS"
     lag: Amount | None = None
     typed: bool = False  # written as a mapping (``{id: T1, type: SS}``), not a plain id
+
+    __repr__ = fields_repr
 
 
 def dependency_entries(after: Any) -> list[DependencyEntry]:

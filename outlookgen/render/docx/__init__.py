@@ -20,6 +20,7 @@ from functools import cache
 from typing import Any
 
 from outlookgen.errors import Diagnostic, TemplateError
+from outlookgen.fields_repr import fields_repr
 from outlookgen.packs import Pack
 from outlookgen.render.context import Document
 from outlookgen.source_date import source_date
@@ -29,13 +30,15 @@ REFERENCE = "reference.docx"
 _IMAGE_TYPES = ("image/png", "image/jpeg", "image/gif", "image/bmp")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class ReferenceDocument:
     """The reference document the writer may open, and where along the chain it came from."""
 
     package: bytes
     depth: int  # index in pack.chain() of the pack that holds it (0: the pack itself)
     shown: str  # how error lines name it: "<pack>/docx/reference.docx"
+
+    __repr__ = fields_repr
 
 
 def reference_document(pack: Pack) -> ReferenceDocument:
@@ -208,7 +211,7 @@ def _writer_on_reference(doc: Document):
     styles.apply_palette(styles_element, brand, reference.depth)
     width, _, margins = page_geometry(package.body.find(styles.W + "sectPr"))
     firm = derived.Firm(derived.firm_colours(styles_element, brand, reference.depth), width - sum(margins))
-    derived.add_missing(package, *built_in_parts(), firm)
+    derived.add_missing(package, built_in_parts, firm)
     style_map = styles.StyleMap.from_styles(styles_element, pack.name)
     fonts = styles.pack_fonts(pack, reference.depth)
     styles.apply_fonts(styles_element, fonts, style_map.id("character", "Inline Code"))

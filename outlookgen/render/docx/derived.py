@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import copy
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from outlookgen.packs.reference_rules import WRITER_STYLES
@@ -109,20 +110,26 @@ def firm_colours(styles_element, brand, depth: int) -> dict[str, str]:
     return colours
 
 
-def add_missing(package, built_in_styles, built_in_numbering, firm: Firm) -> list[str]:
+def add_missing(package, built_in_parts: Callable[[], tuple], firm: Firm) -> list[str]:
     """Add every writer style the document lacks (copied from the built-in reference, fitted); their names.
 
-    ``built_in_styles``/``built_in_numbering`` are the parsed ``w:styles`` and
-    ``w:numbering`` of the default pack's reference document.
+    ``built_in_parts()`` gives the parsed ``w:styles`` and ``w:numbering`` of
+    the default pack's reference document. It is asked for only when a style
+    is missing: a document with every style it uses (the built-in reference
+    itself, most firms' files) never opens a second reference.
     """
     styles_element = package.styles().element
     _drop_dangling_links(styles_element)
-    built_in = _styles_by_name(built_in_styles)
     wanted = missing(styles_element)
+    undefined = _used_but_undefined(package, styles_element)
+    if not wanted and not undefined:
+        return []
+    built_in_styles, built_in_numbering = built_in_parts()
+    built_in = _styles_by_name(built_in_styles)
     named = {(kind, name.lower()) for kind, name in wanted}
     wanted += [
         (kind, name)
-        for kind, name in _referenced_but_undefined(package, styles_element, built_in_styles)
+        for kind, name in _built_in_styles_named(built_in_styles, undefined)
         if (kind, name.lower()) not in named
     ]
     if not wanted:
@@ -191,21 +198,25 @@ def _drop_dangling_links(styles_element) -> None:
                 style.remove(link)
 
 
-def _referenced_but_undefined(package, styles_element, built_in_styles) -> list[tuple[str, str]]:
-    """(type, name) of built-in styles the firm's own body, header or footer uses but its styles lack.
+def _used_but_undefined(package, styles_element) -> set[str]:
+    """Ids of styles the firm's own body, header or footer uses but its styles lack.
 
     A header paragraph in style ``Header`` whose file never defined it shows in
-    the firm's Normal anyway; the built-in model is added so the output names
-    no style it does not define.
+    the firm's Normal anyway; the built-in model is added (when the built-in
+    reference has one) so the output names no style it does not define.
     """
-    ids = _style_ids(styles_element)
     roots = [package.element] + [part.element for part in package.headers_and_footers()]
     used = {
         node.get(W + "val") for root in roots for tag in ("pStyle", "rStyle", "tblStyle") for node in root.iter(W + tag)
     }
+    return used - _style_ids(styles_element)
+
+
+def _built_in_styles_named(built_in_styles, ids: set[str]) -> list[tuple[str, str]]:
+    """(type, name) of the built-in styles whose ids are ``ids``."""
     out = []
     for style in built_in_styles.iterchildren(W + "style"):
-        if style.get(W + "styleId") in used - ids:
+        if style.get(W + "styleId") in ids:
             kind = style.get(W + "type") or "paragraph"
             out.append((kind, style.find(W + "name").get(W + "val")))
     return out
