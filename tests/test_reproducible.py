@@ -8,7 +8,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import ROOT, SAMPLE_FILES
+from conftest import ROOT, SAMPLE_FILES, SAMPLES
 
 pytestmark = pytest.mark.slow
 
@@ -204,6 +204,19 @@ def test_a_gantt_chart_made_while_the_child_makes_the_markup_numbers_its_links_i
     assert int(above.group(1)[3:]) < int(in_chart.group(1)[3:])  # numbered as they are read
     gantt = body[body.index('w:val="GanttTable"') :]
     assert f'<w:hyperlink r:id="{in_chart.group(1)}"' in gantt
+
+
+@pytest.mark.skipif(
+    os.cpu_count() == 1 or sys.platform == "win32", reason="renders side by side only with fork and CPUs"
+)
+def test_a_built_spec_leaves_no_child_behind(tmp_path, cli):
+    """The child is left to exit while the outputs are written, then reaped: none is left behind (a watch
+    process would gather them)."""
+    for run in ("1", "2"):
+        code, _, err = cli("build", SAMPLES / "bi-platform.en.yaml", "-f", "html,docx", "-o", tmp_path / run, "-j", "2")
+        assert code == 0, err
+        with pytest.raises(ChildProcessError):
+            os.waitpid(-1, os.WNOHANG)
 
 
 @pytest.mark.skipif(

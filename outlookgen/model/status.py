@@ -33,6 +33,8 @@ _CLOSED = ("done", "cancelled")
 
 @dataclass(frozen=True, repr=False)
 class PhaseProgress:
+    """One phase's progress on the as-of day."""
+
     phase: Phase
     percent: float  # 0–100, weighted by duration
     done: int  # tasks done
@@ -43,6 +45,8 @@ class PhaseProgress:
 
 @dataclass(frozen=True, repr=False)
 class LateTask:
+    """A task behind plan on the as-of day, and why."""
+
     task: Task
     reason: str  # overdue | not_started | blocked
     days: int  # days past its end (overdue) or start (not started); 0 for blocked
@@ -52,6 +56,8 @@ class LateTask:
 
 @dataclass(frozen=True, repr=False)
 class StatusView:
+    """Where the plan stands on the as-of day: overall and per phase, the late tasks, the KPIs."""
+
     as_of: date
     unit: int | None  # the planning unit the as-of day falls in (None without roadmap.start)
     overall: float

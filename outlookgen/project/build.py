@@ -18,7 +18,7 @@ from outlookgen.fields_repr import fields_repr
 from outlookgen.output import files as writer
 from outlookgen.project import workers
 from outlookgen.project.discovery import discover
-from outlookgen.project.pipeline import BuildOptions, SpecOutcome
+from outlookgen.project.pipeline import BuildOptions, SpecOutcome, reap_children
 from outlookgen.render import registry
 from outlookgen.source_date import source_date_epoch
 
@@ -28,6 +28,8 @@ if TYPE_CHECKING:  # a build that is not sharded does not load shards.py (~2 ms)
 
 @dataclass(repr=False)
 class BuildResult:
+    """What a build did: the files written and left alone, the specs built and skipped, its warnings."""
+
     written: list[Path] = field(default_factory=list)
     skipped: list[Path] = field(default_factory=list)
     built_specs: int = 0
@@ -203,6 +205,7 @@ def build(
             from outlookgen.project.report import write_report
 
             result.report = write_report(scope.report, document)
+        reap_children()  # a forked child was left exiting while the outputs were written
     return result
 
 

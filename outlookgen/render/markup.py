@@ -94,6 +94,8 @@ class Text:
 
 @dataclass(frozen=True, repr=False)
 class Strong:
+    """Bold text (``**…**``)."""
+
     children: tuple[Inline, ...]
 
     __repr__ = fields_repr
@@ -101,6 +103,8 @@ class Strong:
 
 @dataclass(frozen=True, repr=False)
 class Emph:
+    """Italic text (``*…*``)."""
+
     children: tuple[Inline, ...]
 
     __repr__ = fields_repr
@@ -108,6 +112,8 @@ class Emph:
 
 @dataclass(frozen=True, repr=False)
 class Code:
+    """Inline code (a backtick span), shown as written."""
+
     text: str
 
     __repr__ = fields_repr
@@ -125,6 +131,8 @@ class Link:
 
 @dataclass(frozen=True, repr=False)
 class Paragraph:
+    """A paragraph of a multi-line text: its inline content."""
+
     inlines: tuple[Inline, ...]
 
     __repr__ = fields_repr
@@ -132,6 +140,8 @@ class Paragraph:
 
 @dataclass(frozen=True, repr=False)
 class BulletList:
+    """A ``- `` bullet list of a multi-line text: each item's inline content."""
+
     items: tuple[tuple[Inline, ...], ...]
 
     __repr__ = fields_repr

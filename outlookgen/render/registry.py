@@ -17,6 +17,8 @@ from outlookgen.fields_repr import fields_repr
 
 @dataclass(frozen=True, repr=False)
 class Format:
+    """An output format: how ``-f`` names it, its file extension and the module that renders it."""
+
     name: str  # as -f takes it
     title: str  # as messages name it
     extension: str
