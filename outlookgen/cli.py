@@ -11,6 +11,7 @@ import importlib
 import click
 
 from outlookgen import COLLECTOR_THRESHOLDS, __version__
+from outlookgen.user_cache import prune_if_due
 
 # Each command's module, imported when the command runs (or help lists it): a build
 # loads none of the other fourteen. Plans travel with baseline, export and import
@@ -65,3 +66,5 @@ def main(ctx: click.Context) -> None:
         # click before 8.2 would show the help and exit 0.
         click.echo(ctx.get_help(), err=True)
         ctx.exit(2)
+    # Every command may add to the user's cache folder; at most once a day one keeps it under its cap.
+    ctx.call_on_close(prune_if_due)

@@ -28,7 +28,7 @@ from jinja2.bccache import Bucket
 
 from outlookgen import __version__
 from outlookgen.fileio import read_bounded
-from outlookgen.user_cache import cache_dir
+from outlookgen.user_cache import cache_dir, mark_used
 
 _MAX_ENTRY = 16 * 1024 * 1024  # a compiled template; a bigger file is not one of ours
 
@@ -65,6 +65,7 @@ class TemplateCache(BytecodeCache):
         # the bucket when either differs (another Python, another source).
         with contextlib.suppress(Exception):
             bucket.bytecode_from_string(data)
+            mark_used(self.folder / f"{bucket.key}.jinja")
 
     def dump_bytecode(self, bucket: Bucket) -> None:
         try:

@@ -30,7 +30,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from outlookgen import __version__
-from outlookgen.user_cache import cache_dir
+from outlookgen.user_cache import cache_dir, mark_used
 
 _FORMAT = 2
 # Inputs digests kept per spec: one per pack and option set it is built with (docs, a firm pack, -f pdf...).
@@ -203,6 +203,7 @@ class SpecRecord:
             raw = json.loads(read_regular(record_path(key)) or b"{}")
             if not isinstance(raw, dict) or raw.get("format") != _FORMAT or raw.get("spec") != spec:
                 return cls(key, spec)
+            mark_used(record_path(key))
             deps, builds, tasks = raw.get("dependencies"), raw.get("builds"), raw.get("tasks")
             if not (_strings(deps) and isinstance(raw.get("sources"), str) and isinstance(builds, dict)):
                 return cls(key, spec)
@@ -226,6 +227,7 @@ class SpecRecord:
             try:
                 raw = json.loads(read_regular(learnt_path(self.key)) or b"{}")
                 if isinstance(raw, dict) and raw.get("sources") == self.sources and self.sources:
+                    mark_used(learnt_path(self.key))
                     facts = raw.get("facts") if isinstance(raw.get("facts"), dict) else None
                     findings = raw.get("findings") if isinstance(raw.get("findings"), list) else None
             except (ValueError, TypeError, AttributeError, RecursionError):

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from outlookgen import __version__
 from outlookgen.package_data import data_dir
-from outlookgen.user_cache import cache_dir
+from outlookgen.user_cache import cache_dir, mark_used
 
 
 def checker_digest(files: Iterable[Path]) -> str:
@@ -47,9 +47,12 @@ def known_valid(digest: str, checker: str) -> bool:
     """Whether the text with this digest was found valid before by this checker."""
     marker = _marker(digest, checker)
     try:
-        return marker is not None and marker.is_file()
+        known = marker is not None and marker.is_file()
     except OSError:
         return False
+    if known:
+        mark_used(marker)
+    return known
 
 
 def remember_valid(digest: str, checker: str) -> None:
