@@ -15,13 +15,19 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import re
 import time
 from pathlib import Path
 
 _DIGEST = 32  # bytes of sha256 in front of an entry's content
 
-# The cache's own folders; nothing else below the cache folder is ever removed.
+# The cache's own folders, and the names outlookgen gives what it keeps there: a SHA-256 in hex
+# (with its kind), the temporary files it writes them through, and specs/'s folders named by a
+# record's first two digits. Nothing else is counted or removed, wherever the folder points.
 FOLDERS = ("specs", "templates", "parsed", "valid", "reference")
+_ENTRY = r"[0-9a-f]{64}(?:\.jinja|\.json|\.learnt\.json)?"
+_TEMPORARY = r"\.(?:[0-9a-f]{64}(?:\.jinja|\.json|\.learnt\.json)?\.)?[a-z0-9_]{8}\.tmp"
+_SHARD = r"[0-9a-f]{2}"
 DEFAULT_MAX_MB = 256  # OUTLOOKGEN_CACHE_MAX_MB sets another cap; 0 keeps everything
 _DAY = 24 * 60 * 60
 _STAMP = ".pruned"  # its modification time: when the folder was last kept under its cap
@@ -103,17 +109,19 @@ def prune(cap: int) -> int:
     """Remove the entries used longest ago until the cache's folders hold at most three quarters of ``cap``
     bytes (when they hold more than ``cap``), and temporary files a killed process left; the bytes removed.
 
-    Only regular files in :data:`FOLDERS` are counted or removed. Another
-    process may be reading or pruning at the same time: an entry removed
-    under it is one it computes again.
+    Only regular files that :data:`FOLDERS` hold under the names outlookgen
+    gives are counted or removed; links are not followed. Another process may
+    be reading or pruning at the same time: an entry removed under it is one
+    it computes again.
     """
     entries: list[tuple[float, int, str]] = []
     removed = 0
     now = time.time()
     for folder in FOLDERS:
-        for path, st in _files(os.path.join(cache_dir(), folder)):
-            if os.path.basename(path).startswith(".") and now - st.st_mtime > _DAY:
-                removed += _remove(path, st.st_size)  # a temporary file a killed process left
+        for path, st, temporary in _files(os.path.join(cache_dir(), folder), shards=folder == "specs"):
+            if temporary:
+                if now - st.st_mtime > _DAY:  # not one being written now: a killed process left it
+                    removed += _remove(path, st.st_size)
             else:
                 entries.append((st.st_mtime, st.st_size, path))
     total = sum(size for _, size, _ in entries)
@@ -129,18 +137,24 @@ def prune(cap: int) -> int:
     return removed
 
 
-def _files(folder: str):
-    """(path, stat) of every regular file below ``folder``; links are neither followed nor counted."""
+def _files(folder: str, *, shards: bool = False):
+    """(path, stat, is temporary) of the entries and temporary files in ``folder`` (and in its two-digit
+    folders, with ``shards``); a link, or a file outlookgen would not have named so, is left alone."""
     try:
+        if os.path.islink(folder):
+            return
         listing = list(os.scandir(folder))
     except OSError:
         return
     for entry in listing:
         with contextlib.suppress(OSError):
-            if entry.is_dir(follow_symlinks=False):
+            if shards and entry.is_dir(follow_symlinks=False) and re.fullmatch(_SHARD, entry.name):
                 yield from _files(entry.path)
             elif entry.is_file(follow_symlinks=False):
-                yield entry.path, entry.stat(follow_symlinks=False)
+                if re.fullmatch(_ENTRY, entry.name):
+                    yield entry.path, entry.stat(follow_symlinks=False), False
+                elif re.fullmatch(_TEMPORARY, entry.name):
+                    yield entry.path, entry.stat(follow_symlinks=False), True
 
 
 def _remove(path: str, size: int) -> int:
