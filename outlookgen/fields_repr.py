@@ -1,7 +1,7 @@
 """One ``__repr__`` for the package's dataclasses, instead of one generated for each class.
 
 On Python before 3.13, ``@dataclass`` compiles every method it generates with
-an ``exec`` of its own; the ``__repr__`` of the 64 classes a build creates
+an ``exec`` of its own; the ``__repr__`` of the classes a build creates
 before any work was ~4.5 ms of a small build. A class on that path says
 ``repr=False`` and takes :func:`fields_repr`, which prints what the generated
 method did: ``Name(field=value, ...)`` with the fields whose ``repr`` is on.

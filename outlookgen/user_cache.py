@@ -91,7 +91,10 @@ def max_bytes() -> int | None:
 
 
 def prune_if_due() -> None:
-    """:func:`prune` to :func:`max_bytes`, unless the folder was pruned less than a day ago (a build calls it)."""
+    """:func:`prune` to :func:`max_bytes`, unless the folder was pruned less than a day ago.
+
+    The command line calls it as each command ends; it never fails.
+    """
     cap = max_bytes()
     stamp = cache_dir() / _STAMP
     try:
